@@ -1,0 +1,77 @@
+"""Deadline cells ("3/2026", "Quý IV/2025", "2025 và những năm tiếp theo") to periods."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from domain.records import Deadline
+from domain.text import fold, normalise_space
+
+__all__ = ["parse_deadline", "RECURRING_DAILY", "RECURRING_YEARLY"]
+
+RECURRING_DAILY = "thường xuyên"
+RECURRING_YEARLY = "hằng năm"
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_YEAR = r"((?:19|20)\d\d)"
+_DAY = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*" + _YEAR + r"\b")
+_MONTH = re.compile(r"\b(\d{1,2})\s*/\s*" + _YEAR + r"\b")
+_MONTH_WORDS = re.compile(r"\bthang\s+(\d{1,2})\s+nam\s+" + _YEAR + r"\b")
+_QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\s*(?:/|nam)?\s*" + _YEAR + r"\b")
+_YEAR_RANGE = re.compile(_YEAR + r"\s*(?:-|–|den)\s*" + _YEAR)
+_YEARS = re.compile(_YEAR)
+_BEFORE = re.compile(r"\b(truoc|cham nhat|khong muon hon)\b")
+_OPEN_ENDED = re.compile(r"nhung nam tiep theo|cac nam tiep theo|tro di")
+# "Thường xuyền" is a typo in a seed plan; folding makes it "thuong xuyen" anyway.
+_ONGOING = re.compile(r"\bthuong xuyen\b|\blien tuc\b")
+_YEARLY = re.compile(r"\b(hang|hoan) nam\b|\bdinh ky\b")
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _valid_month(month: int) -> bool:
+    return 1 <= month <= 12
+
+
+def parse_deadline(text: str) -> Deadline:
+    """Normalise a deadline cell to a period and, where it repeats, a recurrence.
+
+    :param text: the cell as written, e.g. "Tháng 8/2025 và thường xuyên".
+    :returns: a :class:`Deadline`; ``start``/``end`` are None when no date is stated.
+    """
+    raw = normalise_space(text)
+    folded = fold(raw).replace("–", "-")
+    recurring = None
+    if _ONGOING.search(folded):
+        recurring = RECURRING_DAILY
+    elif _YEARLY.search(folded):
+        recurring = RECURRING_YEARLY
+    start: date | None = None
+    end: date | None = None
+    if m := _DAY.search(folded):
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if _valid_month(month) and 1 <= day <= calendar.monthrange(year, month)[1]:
+            end = date(year, month, day)
+            start = None if _BEFORE.search(folded) else end
+    elif m := _QUARTER.search(folded):
+        quarter, year = _ROMAN[m.group(1)], int(m.group(2))
+        start = date(year, 3 * quarter - 2, 1)
+        end = _month_end(year, 3 * quarter)
+    elif (m := _MONTH.search(folded)) or (m := _MONTH_WORDS.search(folded)):
+        month, year = int(m.group(1)), int(m.group(2))
+        if _valid_month(month):
+            start, end = date(year, month, 1), _month_end(year, month)
+    elif m := _YEAR_RANGE.search(folded):
+        start, end = date(int(m.group(1)), 1, 1), date(int(m.group(2)), 12, 31)
+    elif years := _YEARS.findall(folded):
+        first, last = int(years[0]), int(years[-1])
+        start, end = date(first, 1, 1), date(last, 12, 31)
+    if start is not None and _BEFORE.search(folded) and end is not None:
+        start = None
+    if start is not None and _OPEN_ENDED.search(folded):
+        end = None
+    return Deadline(text=raw, start=start, end=end, recurring=recurring)

@@ -1,0 +1,121 @@
+"""Domain records: documents, tasks, targets, chunks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+__all__ = [
+    "ChunkKind",
+    "Chunk",
+    "Deadline",
+    "Document",
+    "TargetRecord",
+    "TaskRecord",
+]
+
+ChunkKind = Literal["prose", "table_row", "list_item"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A task's deadline: the raw cell text and the period it denotes.
+
+    ``start``/``end`` bound the period ("3/2026" -> March 2026); ``end`` is None for an
+    open-ended period ("2025 và những năm tiếp theo"); ``recurring`` names a recurrence
+    ("thường xuyên", "hằng năm") when the task repeats.
+    """
+
+    text: str
+    start: date | None = None
+    end: date | None = None
+    recurring: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "recurring": self.recurring,
+        }
+
+
+@dataclass(frozen=True)
+class Document:
+    """One plan document (one active version at a time)."""
+
+    id: str
+    title: str
+    kind: str
+    number: str | None
+    issuer: str | None
+    issued: str | None
+    source: str
+    content_hash: str
+    version: int = 1
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One row of a task table (Stt, name, lead, coordinating, output, deadline)."""
+
+    document_id: str
+    version: int
+    number: str
+    section: str
+    name: str
+    lead_agencies: tuple[str, ...]
+    coordinating_agencies: tuple[str, ...]
+    output: str
+    deadline: Deadline
+    locator: str = ""
+
+    def to_json(self, document_title: str = "") -> dict[str, Any]:
+        return {
+            "document_id": self.document_id,
+            "document_title": document_title,
+            "version": self.version,
+            "number": self.number,
+            "section": self.section,
+            "name": self.name,
+            "lead_agencies": list(self.lead_agencies),
+            "coordinating_agencies": list(self.coordinating_agencies),
+            "output": self.output,
+            "deadline": self.deadline.to_json(),
+            "locator": self.locator,
+        }
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    """One indicator of a target or criteria table."""
+
+    document_id: str
+    version: int
+    number: str
+    section: str
+    indicator: str
+    unit: str
+    value: str
+    horizon: str = ""
+    agency: str = ""
+    mandatory: bool | None = None
+    locator: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable piece of a document, carrying where it came from."""
+
+    text: str
+    document_id: str
+    version: int
+    heading_path: tuple[str, ...]
+    locator: str
+    kind: ChunkKind = "prose"
+    metadata: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,47 @@
+"""Vietnamese text normalisation shared by ingest and retrieval."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold", "nfc", "normalise_space", "tokens", "folded_tokens"]
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[0-9a-zà-ỹđ]+(?:[.,/][0-9]+)*", re.IGNORECASE)
+# Old-style ("òa", "úy") and new-style ("oà", "uý") tone placement are the same word.
+_TONE_VARIANTS = {"Uỷ": "Ủy", "uỷ": "ủy", "Thuỷ": "Thủy", "thuỷ": "thủy", "hoá": "hóa", "Hoá": "Hóa",
+                  "khoẻ": "khỏe", "hoà": "hòa", "Hoà": "Hòa", "toà": "tòa", "Toà": "Tòa"}
+_TONE_RE = re.compile("|".join(sorted(_TONE_VARIANTS, key=len, reverse=True)))
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC (parts of the seed files are decomposed)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of white space into one space and strip the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def canonical(text: str) -> str:
+    """NFC, one tone-placement convention, single spaces."""
+    return normalise_space(_TONE_RE.sub(lambda m: _TONE_VARIANTS[m.group(0)], nfc(text)))
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip Vietnamese diacritics: "Sở Y tế" -> "so y te"."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return normalise_space(stripped)
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased syllables and numbers of ``text`` (diacritics kept)."""
+    return _WORD.findall(canonical(text).lower())
+
+
+def folded_tokens(text: str) -> list[str]:
+    """Syllables of ``text`` with diacritics stripped."""
+    return _WORD.findall(fold(text))
