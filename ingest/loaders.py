@@ -1,0 +1,223 @@
+"""Read TXT/MD, PDF (pdfplumber) and DOCX (python-docx) into lines and real tables."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from domain.errors import CorruptFileError, EmptyDocumentError, UnsupportedFileError
+from domain.text import nfc, normalise_space
+
+__all__ = ["Line", "ParsedDocument", "RealTable", "load_file", "sniff_kind"]
+
+_SIGNATURE = re.compile(
+    r"đã ký lên văn bản|CHỨNG THỰC SỐ|^\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|ký số bởi|Signature Not Verified",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text and the page it is on (None for formats without pages)."""
+
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class RealTable:
+    """A table read as cells: the header row and the body rows (groups kept as rows)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    page: int | None = None
+
+
+@dataclass
+class ParsedDocument:
+    """What a loader read: the text lines in order and the real tables."""
+
+    source: str
+    kind: str
+    lines: list[Line] = field(default_factory=list)
+    tables: list[RealTable] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def sniff_kind(data: bytes, name: str = "") -> str:
+    """The file's type from its content: "pdf", "docx" or "txt".
+
+    :raises UnsupportedFileError: the content is none of those.
+    """
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(_BytesReader(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "docx"
+        except zipfile.BadZipFile as exc:
+            raise CorruptFileError(name, "tệp nén hỏng, không đọc được") from exc
+        raise UnsupportedFileError(name, "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnsupportedFileError(
+            name, "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)"
+        ) from exc
+    if "\x00" in text:
+        raise UnsupportedFileError(name, "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)")
+    return "txt"
+
+
+def _BytesReader(data: bytes):  # noqa: N802 - a tiny factory kept beside its only user
+    import io
+
+    return io.BytesIO(data)
+
+
+def load_file(path: Path, data: bytes | None = None) -> ParsedDocument:
+    """Read a plan file into a :class:`ParsedDocument`.
+
+    :param path: the file (its name is used in errors); read unless ``data`` is given.
+    :param data: the file's bytes, when already in memory (uploads).
+    :raises UnsupportedFileError: not PDF, DOCX or UTF-8 text.
+    :raises CorruptFileError: damaged or encrypted.
+    :raises EmptyDocumentError: no text could be extracted (e.g. a scanned PDF).
+    """
+    name = path.name
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CorruptFileError(name, f"không đọc được tệp: {exc.strerror}") from exc
+    kind = sniff_kind(data, name)
+    if kind == "pdf":
+        doc = _load_pdf(name, data)
+    elif kind == "docx":
+        doc = _load_docx(name, data)
+    else:
+        doc = ParsedDocument(source=name, kind="txt", lines=_clean_lines(data.decode("utf-8")))
+    if not any(line.text.strip() for line in doc.lines) and not doc.tables:
+        raise EmptyDocumentError(name, "không có nội dung văn bản (có thể là bản scan)")
+    return doc
+
+
+def _clean_lines(text: str, page: int | None = None) -> list[Line]:
+    """NFC lines with signature blocks dropped (blank lines kept as paragraph breaks)."""
+    raw = nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    keep: list[Line] = []
+    in_signature = False
+    for item in raw:
+        if _SIGNATURE.search(item):
+            in_signature = True
+            # The signer's organisation and name follow on short tab-indented lines.
+            continue
+        if in_signature and item.startswith("\t") and len(item.strip()) < 60:
+            continue
+        in_signature = False
+        keep.append(Line(item.rstrip(), page))
+    return keep
+
+
+def _load_pdf(name: str, data: bytes) -> ParsedDocument:
+    import io
+
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    doc = ParsedDocument(source=name, kind="pdf")
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                found = page.find_tables()
+                boxes = [t.bbox for t in found]
+                for table in found:
+                    cells = [[normalise_space(nfc(c or "")) for c in row] for row in table.extract()]
+                    _append_pdf_table(doc, cells, number)
+
+                def outside(obj: dict[str, object], boxes: list[tuple[float, ...]] = boxes) -> bool:
+                    x0, top = float(obj.get("x0", 0)), float(obj.get("top", 0))  # type: ignore[arg-type]
+                    return not any(b[0] <= x0 <= b[2] and b[1] <= top <= b[3] for b in boxes)
+
+                text = page.filter(outside).extract_text() or ""
+                doc.lines.extend(_clean_lines(text, number))
+    except PDFPasswordIncorrect as exc:
+        raise CorruptFileError(name, "PDF được mã hóa, không đọc được") from exc
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        raise CorruptFileError(name, f"PDF hỏng hoặc không hợp lệ ({type(exc).__name__})") from exc
+    except Exception as exc:  # pdfminer raises many unrelated types on damaged files
+        if type(exc).__module__.startswith(("pdfminer", "pdfplumber", "pypdfium2")):
+            raise CorruptFileError(name, f"PDF hỏng hoặc không hợp lệ ({exc})") from exc
+        raise
+    return doc
+
+
+def _is_header_row(row: list[str]) -> bool:
+    from domain.text import fold
+
+    joined = fold(" ".join(row))
+    return joined.startswith(("stt", "tt ")) or ("nhiem vu" in joined and "chu tri" in joined)
+
+
+def _append_pdf_table(doc: ParsedDocument, cells: list[list[str]], page: int) -> None:
+    """Add a page's table, joining it to the previous page's table it continues."""
+    if not cells:
+        return
+    previous = doc.tables[-1] if doc.tables else None
+    if _is_header_row(cells[0]):
+        header, body = cells[0], cells[1:]
+        if previous and previous.header == header and previous.page == page - 1:
+            previous.rows.extend(_merge_continued(previous.rows, body))
+            previous.page = page
+            return
+        doc.tables.append(RealTable(header=header, rows=body, page=page))
+        return
+    if previous and len(previous.header) == len(cells[0]) and previous.page == page - 1:
+        previous.rows.extend(_merge_continued(previous.rows, cells))
+        previous.page = page
+        return
+    doc.tables.append(RealTable(header=cells[0], rows=cells[1:], page=page))
+
+
+def _merge_continued(existing: list[list[str]], body: list[list[str]]) -> list[list[str]]:
+    """A first row with an empty number cell continues the last row of the previous page."""
+    if body and existing and not body[0][0] and any(body[0][1:]):
+        last = existing[-1]
+        for i, cell in enumerate(body[0]):
+            if cell and i < len(last):
+                last[i] = f"{last[i]} {cell}".strip()
+        body = body[1:]
+    return body
+
+
+def _load_docx(name: str, data: bytes) -> ParsedDocument:
+    import io
+
+    import docx
+    from docx.document import Document as DocxDocument
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document: DocxDocument = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors…
+        raise CorruptFileError(name, f"DOCX hỏng hoặc không hợp lệ ({type(exc).__name__})") from exc
+    doc = ParsedDocument(source=name, kind="docx")
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            doc.lines.extend(_clean_lines(item.text))
+            doc.lines.append(Line(""))
+        elif isinstance(item, Table):
+            rows: list[list[str]] = []
+            for row in item.rows:
+                cells = [normalise_space(nfc(cell.text)) for cell in row.cells]
+                rows.append(cells)
+            if rows:
+                doc.tables.append(RealTable(header=rows[0], rows=rows[1:]))
+    return doc

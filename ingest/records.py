@@ -1,0 +1,269 @@
+"""Task and target records from a parsed document's tables (real or flattened)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.agencies import Gazetteer
+from domain.deadlines import parse_deadline
+from domain.records import TargetRecord, TaskRecord
+from domain.text import canonical, fold
+from ingest.flat_table import FlatTable, _header_roles, find_flat_tables
+from ingest.loaders import ParsedDocument, RealTable
+
+__all__ = ["Extracted", "extract_records"]
+
+_ROMAN_GROUP = re.compile(r"^\s*((?:X{0,3})(?:IX|IV|V?I{0,3}))\s*[.)]?\s+(.+)$")
+_NUMBER = re.compile(r"^\s*(\d{1,3})\s*\.?\s*(.*)$")
+_UNITS = r"%\s*GRDP|%|Doanh nghiệp|Thứ bậc|Điểm|Hệ thống|Người|Xã|Điểm phát|Lần|Tỷ đồng|USD|Sản phẩm|Nền tảng"
+_TARGET = re.compile(
+    rf"^(?P<indicator>.+?)\s+(?P<unit>{_UNITS})\s+"
+    r"(?P<value>(?:[≥≤><]|Tối thiểu|Tối đa)?\s*\d[\d.,]*\s*(?:[–-]\s*\d[\d.,]*)?\s*%?|Có[^B]*?)"
+    r"(?:\s+(?P<rest>.*))?$"
+)
+_MANDATORY = re.compile(r"\b(Bắt buộc|Mở rộng)\b", re.IGNORECASE)
+
+
+@dataclass
+class Extracted:
+    """Records extracted from one document, plus the line ranges their tables occupy."""
+
+    tasks: list[TaskRecord]
+    targets: list[TargetRecord]
+    table_ranges: list[tuple[int, int]]
+    flat_tables: list[FlatTable]
+
+
+def extract_records(
+    doc: ParsedDocument, *, document_id: str, version: int, gazetteer: Gazetteer
+) -> Extracted:
+    """Turn the task and target tables of ``doc`` into records.
+
+    :param doc: the loaded document.
+    :param document_id: id stamped on every record.
+    :param version: document version stamped on every record.
+    :param gazetteer: splits and canonicalises agency cells.
+    :returns: tasks, targets and the line ranges of flattened tables.
+    """
+    tasks: list[TaskRecord] = []
+    targets: list[TargetRecord] = []
+    ranges: list[tuple[int, int]] = []
+    lines = [line.text for line in doc.lines]
+    flat = find_flat_tables(lines)
+    for t_index, table in enumerate(flat):
+        ranges.append((table.start_line, table.end_line))
+        section = _table_section(lines, table.start_line) or f"Bảng {t_index + 1}"
+        for row in table.rows:
+            tasks.append(
+                _task(row.cells, row.number, row.group, section, document_id, version, gazetteer,
+                      locator=f"{section}, nhiệm vụ {row.number}")
+            )
+    for t_index, real in enumerate(doc.tables):
+        roles = [_cell_role(cell) for cell in real.header]
+        if "lead" in roles and "name" in roles:
+            tasks.extend(_real_task_rows(real, roles, document_id, version, gazetteer, t_index))
+        elif "name" in roles and ("unit" in roles or "output" in roles):
+            targets.extend(_real_target_rows(real, roles, document_id, version, t_index))
+    targets.extend(_flat_targets(lines, document_id, version, ranges))
+    return Extracted(tasks=tasks, targets=targets, table_ranges=ranges, flat_tables=flat)
+
+
+def _task(
+    cells: dict[str, str],
+    number: str,
+    group: str,
+    section: str,
+    document_id: str,
+    version: int,
+    gazetteer: Gazetteer,
+    locator: str,
+) -> TaskRecord:
+    output = canonical(cells.get("output", "")).strip(" -–")
+    return TaskRecord(
+        document_id=document_id,
+        version=version,
+        number=number,
+        section=f"{section}, {group}".strip(", ") if group else section,
+        name=canonical(cells.get("name", "")),
+        lead_agencies=tuple(gazetteer.split(cells.get("lead", ""))),
+        coordinating_agencies=tuple(gazetteer.split(cells.get("coordinating", ""))),
+        output=output,
+        deadline=parse_deadline(cells.get("deadline", "")),
+        locator=locator,
+    )
+
+
+def _cell_role(cell: str) -> str:
+    roles = _header_roles(cell)
+    folded = fold(cell)
+    if folded in {"stt", "tt", "so tt"}:
+        return "number"
+    return roles[0] if roles else "other"
+
+
+def _real_task_rows(
+    table: RealTable,
+    roles: list[str],
+    document_id: str,
+    version: int,
+    gazetteer: Gazetteer,
+    t_index: int,
+) -> list[TaskRecord]:
+    tasks: list[TaskRecord] = []
+    group = ""
+    section = f"Bảng {t_index + 1}"
+    counter = 0
+    for row in table.rows:
+        filled = [c for c in row if c]
+        if not filled:
+            continue
+        if len(set(filled)) == 1 or (
+            _ROMAN_GROUP.match(filled[0] if len(filled) > 1 else "x")
+            and len(filled) <= 2
+            and not any(fold(c).startswith("so ") for c in filled)
+        ):
+            group = " ".join(dict.fromkeys(filled))
+            continue
+        cells = {role: row[i] for i, role in enumerate(roles) if i < len(row)}
+        counter += 1
+        number = cells.get("number") or str(counter)
+        tasks.append(
+            _task(cells, number.rstrip("."), group, section, document_id, version, gazetteer,
+                  locator=f"{section}, nhiệm vụ {number.rstrip('.')}")
+        )
+    return tasks
+
+
+def _real_target_rows(
+    table: RealTable, roles: list[str], document_id: str, version: int, t_index: int
+) -> list[TargetRecord]:
+    targets: list[TargetRecord] = []
+    section = f"Bảng {t_index + 1}"
+    for i, row in enumerate(table.rows, start=1):
+        cells = {role: row[j] for j, role in enumerate(roles) if j < len(row)}
+        if not cells.get("name") or len({c for c in row if c}) == 1:
+            continue
+        joined = " ".join(row)
+        mandatory = _MANDATORY.search(joined)
+        targets.append(
+            TargetRecord(
+                document_id=document_id,
+                version=version,
+                number=cells.get("number") or str(i),
+                section=section,
+                indicator=cells["name"],
+                unit=cells.get("unit", ""),
+                value=cells.get("output", ""),
+                agency=cells.get("lead", ""),
+                mandatory=None if not mandatory else fold(mandatory.group(1)) == "bat buoc",
+                locator=f"{section}, chỉ tiêu {cells.get('number') or i}",
+            )
+        )
+    return targets
+
+
+def _table_section(lines: Sequence[str], start: int) -> str:
+    """The "Phụ lục ..." heading above a table, if any (searched a few lines up)."""
+    for i in range(start - 1, max(-1, start - 12), -1):
+        text = lines[i].strip()
+        if fold(text).startswith("phu luc"):
+            return canonical(text).rstrip(":")
+    return ""
+
+
+def _flat_targets(
+    lines: Sequence[str], document_id: str, version: int, skip: Sequence[tuple[int, int]]
+) -> list[TargetRecord]:
+    """Target/criteria tables in flattened text: numbered rows under an indicator header."""
+    targets: list[TargetRecord] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if any(a <= i < b for a, b in skip) or not fold(lines[i].strip()).startswith("stt"):
+            i += 1
+            continue
+        header = " ".join(fold(lines[j]) for j in range(i, min(n, i + 12)))
+        if not (("chi tieu" in header or "tieu chi" in header) and "don vi" in header):
+            i += 1
+            continue
+        section = _table_section(lines, i) or "Bảng chỉ tiêu"
+        rows, i = _numbered_rows(lines, i, skip)
+        for number, group, text in rows:
+            record = _target_from_text(text, number, group, section, document_id, version)
+            if record:
+                targets.append(record)
+    return targets
+
+
+def _numbered_rows(
+    lines: Sequence[str], start: int, skip: Sequence[tuple[int, int]]
+) -> tuple[list[tuple[str, str, str]], int]:
+    rows: list[tuple[str, str, str]] = []
+    expected, group = 1, ""
+    current: list[str] | None = None
+    header_first = fold(lines[start].strip())
+    i = start + 1
+    n = len(lines)
+    while i < n and not any(a <= i < b for a, b in skip):
+        text = lines[i].strip()
+        i += 1
+        if not text or fold(text) == header_first:
+            continue
+        folded = fold(text)
+        if folded.startswith("phu luc") and rows:
+            i -= 1
+            break
+        number = _NUMBER.match(text)
+        restart = number is not None and int(number.group(1)) == 1 and current is None and rows
+        if number and (int(number.group(1)) == expected or restart):
+            expected = int(number.group(1))
+            current = [number.group(2)]
+            rows.append((number.group(1), group, ""))
+            expected += 1
+            rows[-1] = (rows[-1][0], group, number.group(2))
+            continue
+        roman = _ROMAN_GROUP.match(text)
+        if roman and roman.group(1) and text.split()[0].rstrip(".") == roman.group(1):
+            group = canonical(text)
+            current = None
+            continue
+        if current is not None and rows:
+            num, grp, body = rows[-1]
+            rows[-1] = (num, grp, f"{body} {text}".strip())
+    return rows, i
+
+
+def _target_from_text(
+    text: str, number: str, group: str, section: str, document_id: str, version: int
+) -> TargetRecord | None:
+    text = canonical(text)
+    if not text:
+        return None
+    mandatory = _MANDATORY.search(text)
+    body = text[: mandatory.start()].strip() if mandatory else text
+    match = _TARGET.match(body)
+    indicator, unit, value, agency = body, "", "", ""
+    if match:
+        indicator = match.group("indicator")
+        unit = match.group("unit")
+        value = canonical(match.group("value"))
+        agency = canonical(match.group("rest") or "")
+    return TargetRecord(
+        document_id=document_id,
+        version=version,
+        number=number,
+        section=f"{section}, {group}".strip(", ") if group else section,
+        indicator=indicator,
+        unit=unit,
+        value=value,
+        horizon=_horizon(group),
+        agency=agency if not mandatory else "",
+        mandatory=None if not mandatory else fold(mandatory.group(1)) == "bat buoc",
+        locator=f"{section}, chỉ tiêu {number}",
+    )
+
+
+def _horizon(group: str) -> str:
+    years = re.findall(r"(?:19|20)\d\d", group)
+    return years[-1] if years else ""
