@@ -12,7 +12,11 @@ _WORD = re.compile(r"[0-9a-zà-ỹđ]+(?:[.,/][0-9]+)*", re.IGNORECASE)
 # Old-style ("òa", "úy") and new-style ("oà", "uý") tone placement are the same word.
 _TONE_VARIANTS = {"Uỷ": "Ủy", "uỷ": "ủy", "Thuỷ": "Thủy", "thuỷ": "thủy", "hoá": "hóa", "Hoá": "Hóa",
                   "khoẻ": "khỏe", "hoà": "hòa", "Hoà": "Hòa", "toà": "tòa", "Toà": "Tòa"}
-_TONE_RE = re.compile("|".join(sorted(_TONE_VARIANTS, key=len, reverse=True)))
+_TONE_RE = re.compile(
+    "(?<![0-9A-Za-zÀ-ỹĐđ])("
+    + "|".join(sorted(_TONE_VARIANTS, key=len, reverse=True))
+    + ")(?![0-9A-Za-zÀ-ỹĐđ])"
+)
 
 
 def nfc(text: str) -> str:

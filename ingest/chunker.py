@@ -1,0 +1,206 @@
+"""Section-aware chunks: prose under its heading path, one chunk per table row."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from domain.records import Chunk, TargetRecord, TaskRecord
+from domain.text import canonical, fold
+from ingest.loaders import Line, ParsedDocument
+
+__all__ = ["chunk_document", "heading_level", "task_text", "target_text"]
+
+_ROMAN = r"(?:XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_LEVELS = (
+    (0, re.compile(r"^\s*(?:PHỤ LỤC|Phụ lục)\b")),
+    (1, re.compile(rf"^\s*{_ROMAN}\s*[.:]\s+\S")),
+    (2, re.compile(r"^\s*\d{1,2}\s*\.\s+\S")),
+    (3, re.compile(r"^\s*[a-zđ]\s*\)\s+\S")),
+)
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+_BULLET = re.compile(r"^\s*[-+•*–]\s+")
+_MAX_HEADING = 160
+
+
+def heading_level(line: str) -> int | None:
+    """The heading level of ``line`` (0 annex, 1 "I.", 2 "1.", 3 "a)"), or None."""
+    text = line.strip()
+    if not text or len(text) > _MAX_HEADING:
+        return None
+    for level, pattern in _LEVELS:
+        if pattern.match(text):
+            if level == 0 and len(text) > 40:
+                return None
+            return level
+    return None
+
+
+def _paragraphs(lines: Sequence[Line]) -> list[tuple[str, int | None]]:
+    """Join lines broken by the page width into paragraphs."""
+    paragraphs: list[tuple[str, int | None]] = []
+    current = ""
+    page: int | None = None
+    for line in lines:
+        text = line.text.strip()
+        if not text or _PAGE_NUMBER.match(text):
+            continue
+        starts_new = (
+            not current
+            or heading_level(text) is not None
+            or _BULLET.match(text) is not None
+            or current.rstrip().endswith((".", ":", ";", "!", "?"))
+            and text[:1].isupper()
+        )
+        if starts_new:
+            if current:
+                paragraphs.append((canonical(current), page))
+            current, page = text, line.page
+        else:
+            current = f"{current} {text}"
+    if current:
+        paragraphs.append((canonical(current), page))
+    return paragraphs
+
+
+def task_text(task: TaskRecord) -> str:
+    """The searchable text of a task row."""
+    parts = [f"Nhiệm vụ {task.number}: {task.name}"]
+    parts.append(f"Cơ quan chủ trì: {', '.join(task.lead_agencies) or '-'}")
+    parts.append(f"Cơ quan phối hợp: {', '.join(task.coordinating_agencies) or '-'}")
+    parts.append(f"Kết quả: {task.output or '-'}")
+    parts.append(f"Thời gian hoàn thành: {task.deadline.text or '-'}")
+    return ". ".join(parts)
+
+
+def target_text(target: TargetRecord) -> str:
+    """The searchable text of a target or criterion row."""
+    parts = [f"Chỉ tiêu {target.number}: {target.indicator}"]
+    if target.unit or target.value:
+        parts.append(f"Đơn vị tính: {target.unit or '-'}; mục tiêu: {target.value or '-'}")
+    if target.agency:
+        parts.append(f"Cơ quan theo dõi: {target.agency}")
+    if target.mandatory is not None:
+        parts.append("Tiêu chí bắt buộc" if target.mandatory else "Tiêu chí mở rộng")
+    return ". ".join(parts)
+
+
+def chunk_document(
+    doc: ParsedDocument,
+    *,
+    document_id: str,
+    version: int,
+    title: str,
+    tasks: Sequence[TaskRecord],
+    targets: Sequence[TargetRecord],
+    skip_ranges: Sequence[tuple[int, int]],
+    chunk_size: int = 900,
+    chunk_overlap: int = 120,
+) -> list[Chunk]:
+    """Split a document into chunks carrying heading paths and locators.
+
+    :param doc: the loaded document.
+    :param document_id: id stamped on each chunk.
+    :param version: the document version.
+    :param title: the document title (prefixed to each chunk's heading path).
+    :param tasks: task records; each becomes one chunk.
+    :param targets: target records; each becomes one chunk.
+    :param skip_ranges: line ranges of flattened task tables, chunked as rows instead.
+    :returns: the chunks, prose first.
+    """
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=chunk_size, chunk_overlap=chunk_overlap, separators=["\n", ". ", "; ", ", ", " "]
+    )
+    kept = [
+        line for i, line in enumerate(doc.lines) if not any(a <= i < b for a, b in skip_ranges)
+    ]
+    chunks: list[Chunk] = []
+    path: list[tuple[int, str]] = []
+    buffer: list[str] = []
+    buffer_page: int | None = None
+
+    def flush() -> None:
+        nonlocal buffer, buffer_page
+        if not buffer:
+            return
+        heading = tuple(h for _, h in path)
+        body = "\n".join(buffer)
+        for piece in splitter.split_text(body):
+            locator = " > ".join(heading) or "Phần mở đầu"
+            if buffer_page:
+                locator = f"{locator} (trang {buffer_page})"
+            chunks.append(
+                Chunk(
+                    text=piece,
+                    document_id=document_id,
+                    version=version,
+                    heading_path=heading,
+                    locator=locator,
+                    kind="prose",
+                )
+            )
+        buffer, buffer_page = [], None
+
+    for text, page in _paragraphs(kept):
+        level = heading_level(text)
+        if level is not None and len(text) < _MAX_HEADING:
+            flush()
+            while path and path[-1][0] >= level:
+                path.pop()
+            path.append((level, _short_heading(text)))
+            # A heading that carries its own sentence ("1. Mục đích ...") is content too.
+            buffer.append(text)
+            buffer_page = page
+            continue
+        if buffer_page is None:
+            buffer_page = page
+        buffer.append(text)
+    flush()
+    for task in tasks:
+        chunks.append(
+            Chunk(
+                text=task_text(task),
+                document_id=document_id,
+                version=version,
+                heading_path=(task.section,),
+                locator=task.locator,
+                kind="table_row",
+                metadata={"task_number": task.number},
+            )
+        )
+    for target in targets:
+        chunks.append(
+            Chunk(
+                text=target_text(target),
+                document_id=document_id,
+                version=version,
+                heading_path=(target.section,),
+                locator=target.locator,
+                kind="table_row",
+                metadata={"target_number": target.number},
+            )
+        )
+    for table_index, table in enumerate(doc.tables):
+        header_folded = fold(" ".join(table.header))
+        if "chu tri" in header_folded or "chi tieu" in header_folded or "tieu chi" in header_folded:
+            continue  # already chunked as task/target records
+        for row_index, row in enumerate(table.rows, start=1):
+            cells = [f"{h}: {c}" if h else c for h, c in zip(table.header, row, strict=False) if c]
+            if cells:
+                chunks.append(
+                    Chunk(
+                        text="; ".join(cells),
+                        document_id=document_id,
+                        version=version,
+                        heading_path=(f"Bảng {table_index + 1}",),
+                        locator=f"Bảng {table_index + 1}, dòng {row_index}",
+                        kind="table_row",
+                    )
+                )
+    return chunks
+
+
+def _short_heading(text: str) -> str:
+    return text if len(text) <= 90 else text[:87].rstrip() + "…"
