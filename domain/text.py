@@ -7,6 +7,7 @@ import unicodedata
 
 __all__ = ["fold", "nfc", "normalise_space", "tokens", "folded_tokens"]
 
+_LOOKALIKES = str.maketrans({"\u01a3": "\u01b0", "\u01a2": "\u01af"})
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[0-9a-zà-ỹđ]+(?:[.,/][0-9]+)*", re.IGNORECASE)
 # Old-style ("òa", "úy") and new-style ("oà", "uý") tone placement are the same word.
@@ -20,8 +21,12 @@ _TONE_RE = re.compile(
 
 
 def nfc(text: str) -> str:
-    """Return ``text`` in Unicode NFC (parts of the seed files are decomposed)."""
-    return unicodedata.normalize("NFC", text)
+    """Return ``text`` in Unicode NFC (parts of the seed files are decomposed).
+
+    Legacy PDF fonts write "ư" as U+01B0's look-alike U+01A3 ("Chƣơng trình"); it is mapped
+    back, since no Vietnamese word uses U+01A3.
+    """
+    return unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
 
 
 def normalise_space(text: str) -> str:

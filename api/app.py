@@ -1,0 +1,104 @@
+"""FastAPI app: documents, tasks, health. Thin over the container's services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+
+from api.container import Container, build_container
+from domain.errors import DocumentNotFoundError, StoreError
+from domain.settings import Settings
+from retrieval.repository import TaskQuery
+
+__all__ = ["create_app"]
+
+
+def get_container(request: Request) -> Container:
+    return request.app.state.container  # type: ignore[no-any-return]
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
+    """Build the app; the container (stores, embedder) is opened in the lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = container is None
+        app.state.container = container or build_container(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.container.close()
+
+    app = FastAPI(title="Trợ lý Kế hoạch (planbot)", version="0.1.0", lifespan=lifespan)
+
+    @app.exception_handler(StoreError)
+    async def store_error(_: Request, exc: StoreError) -> JSONResponse:
+        return JSONResponse(status_code=503,
+                            content={"detail": f"Kho dữ liệu tạm thời không phản hồi: {exc}"})
+
+    @app.get("/health")
+    def health(c: ContainerDep) -> JSONResponse:
+        parts = {"database": c.repository.healthy(), "index": c.index.heartbeat()}
+        ok = all(parts.values())
+        body = {"status": "ok" if ok else "degraded",
+                "parts": {k: "ok" if v else "down" for k, v in parts.items()},
+                "documents": len(c.repository.active_documents()) if parts["database"] else None}
+        return JSONResponse(status_code=200 if ok else 503, content=body)
+
+    @app.get("/documents")
+    def list_documents(c: ContainerDep) -> dict[str, Any]:
+        docs = c.repository.active_documents()
+        return {"documents": [_doc_json(d, c) for d in docs]}
+
+    @app.get("/documents/{document_id}")
+    def get_document(document_id: str, c: ContainerDep) -> dict[str, Any]:
+        try:
+            doc = c.repository.get_document(document_id)
+        except DocumentNotFoundError:
+            raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
+        return _doc_json(doc, c)
+
+    @app.get("/tasks")
+    def list_tasks(
+        c: ContainerDep,
+        agency: str | None = None,
+        role: Literal["any", "lead", "coordinating"] = "any",
+        due_from: date | None = None,
+        due_to: date | None = None,
+        status: Literal["upcoming", "overdue"] | None = None,
+        q: str | None = None,
+        document_id: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        query = TaskQuery(agency=agency, role=role, due_from=due_from, due_to=due_to,
+                          status=status, q=q, document_id=document_id,
+                          today=c.settings.effective_today())
+        found = c.repository.tasks(query, c.gazetteer)
+        titles = {d.id: d.title for d in c.repository.active_documents()}
+        return {
+            "tasks": [t.to_json(titles.get(t.document_id, "")) for t in
+                      found[offset:offset + limit]],
+            "total": len(found),
+        }
+
+    return app
+
+
+def _doc_json(doc: Any, c: Container) -> dict[str, Any]:
+    return {
+        "id": doc.id, "title": doc.title, "kind": doc.kind, "number": doc.number,
+        "issuer": doc.issuer, "issued": doc.issued, "source": doc.source,
+        "version": doc.version, "content_hash": doc.content_hash,
+        "tasks": len(c.repository.tasks(TaskQuery(document_id=doc.id))),
+        "targets": len(c.repository.targets(doc.id)),
+    }

@@ -1,0 +1,128 @@
+"""The ``planbot`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.container import build_container
+from domain.settings import Settings
+
+app = typer.Typer(help="Trợ lý Kế hoạch — hỏi đáp về các kế hoạch của tỉnh.", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư mục cần nạp")],
+    replace: Annotated[str | None, typer.Option("--replace", help="Thay văn bản có ID này")] = None,
+) -> None:
+    """Nạp (hoặc nạp lại) các văn bản kế hoạch vào kho dữ liệu."""
+    container = build_container(Settings())
+    container.ingestor.cleanup()
+    failed = 0
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as progress:
+        bar = progress.add_task("Nhúng đoạn văn", total=None)
+        container.embeddings.progress = lambda n: progress.advance(bar, n)
+
+        def report(result) -> None:  # type: ignore[no-untyped-def]
+            nonlocal failed
+            if result.status == "failed":
+                failed += 1
+                progress.console.print(f"[red]Lỗi[/red] {result.source}: {result.error}")
+            else:
+                progress.console.print(
+                    f"{result.source}: {_STATUS[result.status]} (ID {result.document_id}, "
+                    f"phiên bản {result.version}, {result.tasks} nhiệm vụ, {result.targets} chỉ "
+                    f"tiêu, {result.chunks} đoạn, nhúng mới {result.embedded})"
+                )
+
+        if replace:
+            if len(paths) != 1:
+                raise typer.BadParameter("--replace cần đúng một tệp")
+            report(container.ingestor.ingest_file(paths[0], replace_id=replace))
+        else:
+            container.ingestor.ingest_paths(paths, on_file=report)
+    container.close()
+    if failed:
+        raise typer.Exit(code=1)
+
+
+_STATUS = {"added": "đã thêm", "updated": "đã cập nhật phiên bản mới", "unchanged": "không đổi"}
+
+
+documents_app = typer.Typer(help="Quản lý văn bản đã nạp.")
+app.add_typer(documents_app, name="documents")
+
+
+@documents_app.command("list")
+def documents_list() -> None:
+    """Liệt kê văn bản đang dùng."""
+    container = build_container(Settings())
+    for doc in container.repository.active_documents():
+        console.print(f"{doc.id}\tv{doc.version}\t{doc.number or '-'}\t{doc.title}")
+    container.close()
+
+
+@documents_app.command("remove")
+def documents_remove(document_id: str) -> None:
+    """Xóa một văn bản."""
+    from domain.errors import DocumentNotFoundError
+
+    container = build_container(Settings())
+    try:
+        container.ingestor.remove(document_id)
+    except DocumentNotFoundError:
+        console.print(f"Không có văn bản với ID {document_id}")
+        raise typer.Exit(code=1) from None
+    finally:
+        container.close()
+    console.print(f"Đã xóa {document_id}")
+
+
+@app.command()
+def tasks(
+    agency: Annotated[str | None, typer.Option(help="Cơ quan (chủ trì hoặc phối hợp)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Liệt kê nhiệm vụ."""
+    from retrieval.repository import TaskQuery
+
+    container = build_container(Settings())
+    found = container.repository.tasks(TaskQuery(agency=agency), container.gazetteer)
+    if as_json:
+        console.print_json(json.dumps([t.to_json() for t in found], ensure_ascii=False))
+    else:
+        for t in found:
+            console.print(f"{t.number}. {t.name[:80]} — {', '.join(t.lead_agencies)} — "
+                          f"{t.deadline.text}")
+    container.close()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Chạy API và trang hỏi đáp."""
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    app()
+
+
+if __name__ == "__main__":
+    main()

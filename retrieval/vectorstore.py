@@ -1,0 +1,232 @@
+"""The vector index: Chroma through langchain-chroma. The only module importing chromadb."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from langchain_core.embeddings import Embeddings
+
+from domain.errors import IndexUnavailableError, StoreError
+from domain.records import Chunk
+
+__all__ = ["ChromaIndex", "ChunkHit", "VectorIndex", "chunk_id", "doc_version"]
+
+# Chroma's telemetry client is a no-op in this version; keep it off regardless.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def doc_version(document_id: str, version: int) -> str:
+    """The key that ties chunks to one version of a document."""
+    return f"{document_id}@{version}"
+
+
+def chunk_id(chunk: Chunk) -> str:
+    """A stable id from the chunk's document version, locator and content."""
+    digest = hashlib.sha256(f"{chunk.locator}\x00{chunk.text}".encode()).hexdigest()[:24]
+    return f"{doc_version(chunk.document_id, chunk.version)}#{digest}"
+
+
+@dataclass(frozen=True)
+class ChunkHit:
+    """A chunk found by the index, with its similarity (higher is closer)."""
+
+    id: str
+    text: str
+    document_id: str
+    version: int
+    locator: str
+    kind: str
+    score: float
+
+
+class VectorIndex(Protocol):
+    """What planbot needs from a vector index."""
+
+    def add(self, chunks: Sequence[Chunk]) -> int: ...
+
+    def query(self, text: str, k: int, versions: Sequence[str]) -> list[ChunkHit]: ...
+
+    def count(self) -> int: ...
+
+    def delete_versions(self, versions: Sequence[str]) -> None: ...
+
+    def versions(self) -> set[str]: ...
+
+    def heartbeat(self) -> bool: ...
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Turn Chroma's and the HTTP layer's errors into planbot's."""
+    try:
+        yield
+    except (StoreError, ValueError):
+        raise
+    except Exception as exc:
+        name = type(exc).__name__
+        if "Connect" in name or "Timeout" in name or isinstance(exc, (ConnectionError, OSError)):
+            raise IndexUnavailableError(f"vector index unreachable: {exc}") from exc
+        raise StoreError(f"vector index failed: {name}: {exc}") from exc
+
+
+class ChromaIndex:
+    """Chunks in a Chroma collection (embedded under a path, or a Chroma server).
+
+    Usage example::
+
+        index = ChromaIndex(embeddings, path=Path("data/chroma"))
+        index.add(chunks)
+        index.query("Sở Y tế chủ trì nhiệm vụ nào?", k=8, versions=["doc@1"])
+    """
+
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        *,
+        path: Path | None = None,
+        host: str | None = None,
+        port: int = 8000,
+        collection: str = "planbot_chunks",
+    ) -> None:
+        if (path is None) == (host is None):
+            raise ValueError("give either path (embedded Chroma) or host (Chroma server)")
+        self._embeddings = embeddings
+        self._path = path
+        self._host = host
+        self._port = port
+        self._collection_name = collection
+        self._store = None
+
+    def _ensure(self):  # type: ignore[no-untyped-def]
+        if self._store is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+            from langchain_chroma import Chroma
+
+            settings = ChromaSettings(anonymized_telemetry=False)
+            with _translated():
+                if self._host is not None:
+                    client = chromadb.HttpClient(host=self._host, port=self._port,
+                                                 settings=settings)
+                else:
+                    assert self._path is not None
+                    self._path.mkdir(parents=True, exist_ok=True)
+                    client = chromadb.PersistentClient(path=str(self._path), settings=settings)
+                self._store = Chroma(
+                    collection_name=self._collection_name,
+                    embedding_function=self._embeddings,
+                    client=client,
+                    collection_metadata={"hnsw:space": "cosine"},
+                )
+        return self._store
+
+    def add(self, chunks: Sequence[Chunk]) -> int:
+        """Add chunks not yet in the index; returns how many were added."""
+        if not chunks:
+            return 0
+        store = self._ensure()
+        ids = [chunk_id(c) for c in chunks]
+        with _translated():
+            existing = set(store.get(ids=ids, include=[])["ids"])
+        fresh = [(i, c) for i, c in zip(ids, chunks, strict=True) if i not in existing]
+        fresh = list({i: (i, c) for i, c in fresh}.values())
+        if not fresh:
+            return 0
+        with _translated():
+            store.add_texts(
+                texts=[c.text for _, c in fresh],
+                metadatas=[_metadata(c) for _, c in fresh],
+                ids=[i for i, _ in fresh],
+            )
+        return len(fresh)
+
+    def query(self, text: str, k: int, versions: Sequence[str]) -> list[ChunkHit]:
+        """The ``k`` chunks nearest to ``text`` among the given document versions."""
+        if k <= 0:
+            raise ValueError(f"k must be greater than 0, got {k}")
+        if not versions:
+            return []
+        store = self._ensure()
+        where = {"doc_version": {"$in": list(versions)}}
+        with _translated():
+            vector = self._embeddings.embed_query(text)
+            found = store.similarity_search_by_vector_with_relevance_scores(
+                vector, k=k, filter=where
+            )
+        hits = []
+        for doc, distance in found:
+            meta = doc.metadata
+            hits.append(
+                ChunkHit(
+                    id=str(doc.id or ""),
+                    text=doc.page_content,
+                    document_id=str(meta["document_id"]),
+                    version=int(meta["version"]),
+                    locator=str(meta.get("locator", "")),
+                    kind=str(meta.get("kind", "prose")),
+                    score=1.0 - float(distance),
+                )
+            )
+        return hits
+
+    def all_chunks(self, versions: Sequence[str]) -> list[ChunkHit]:
+        """Every chunk of the given versions (to build the lexical index)."""
+        if not versions:
+            return []
+        store = self._ensure()
+        with _translated():
+            got = store.get(where={"doc_version": {"$in": list(versions)}},
+                            include=["documents", "metadatas"])
+        return [
+            ChunkHit(id=i, text=t, document_id=str(m["document_id"]), version=int(m["version"]),
+                     locator=str(m.get("locator", "")), kind=str(m.get("kind", "prose")),
+                     score=0.0)
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    def count(self) -> int:
+        store = self._ensure()
+        with _translated():
+            return int(store._collection.count())
+
+    def versions(self) -> set[str]:
+        """Every document version that has chunks in the index."""
+        store = self._ensure()
+        with _translated():
+            got = store.get(include=["metadatas"])
+        return {str(m["doc_version"]) for m in got["metadatas"]}
+
+    def delete_versions(self, versions: Sequence[str]) -> None:
+        """Remove every chunk of the given document versions."""
+        if not versions:
+            return
+        store = self._ensure()
+        with _translated():
+            store.delete(where={"doc_version": {"$in": list(versions)}})
+
+    def heartbeat(self) -> bool:
+        """True when the index answers."""
+        try:
+            self.count()
+        except StoreError:
+            return False
+        return True
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | int]:
+    meta: dict[str, str | int] = {
+        "document_id": chunk.document_id,
+        "version": chunk.version,
+        "doc_version": doc_version(chunk.document_id, chunk.version),
+        "locator": chunk.locator,
+        "kind": chunk.kind,
+        "heading": " > ".join(chunk.heading_path),
+    }
+    meta.update(chunk.metadata)
+    return meta
