@@ -22,7 +22,8 @@ _HEADS = (
     "chi nhanh", "ngan hang", "kho bac", "truong", "vien", "hoi", "lien doan", "tinh doan",
     "tinh uy", "trung tam", "thanh tra", "dang uy", "mat tran", "hoi dong", "doanh nghiep",
     "co quan", "don vi", "phong", "quy", "benh vien", "buu dien", "vien thong", "viettel",
-    "vnpt", "to chuc", "thanh uy", "huyen uy", "thi uy", "nha xuat ban", "hdnd",
+    "vnpt", "to chuc", "thanh uy", "huyen uy", "thi uy", "nha xuat ban", "hdnd", "bhxh",
+    "bao hiem",
 )
 _COLLECTIVE_TAIL = re.compile(
     r"^(ban|nganh|so|huyen|thi xa|thanh pho|xa|phuong|thi tran|dia phuong|don vi|co quan|"

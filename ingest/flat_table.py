@@ -128,13 +128,13 @@ def _words(text: str) -> list[str]:
 
 
 def _is_date_piece(text: str) -> bool:
-    toks = [t.strip(",.;()") for t in fold(text).split()]
+    toks = [t.strip(",.;()/") for t in fold(text).split()]
     toks = [t for t in toks if t]
     return bool(toks) and all(t in _DEADLINE_WORDS or _DATE_TOKEN.match(t) for t in toks)
 
 
 def _non_date_words(text: str) -> int:
-    toks = [t.strip(",.;()") for t in fold(text).split()]
+    toks = [t.strip(",.;()/") for t in fold(text).split()]
     return sum(1 for t in toks if t and not (t in _DEADLINE_WORDS or _DATE_TOKEN.match(t)))
 
 
@@ -332,7 +332,7 @@ def _segment_open_columns(cells: list[list[str]], columns: Sequence[ColumnSpec])
                 open_cols.add(i)
             continue
         # Full when even a short syllable would not have fitted after the last line.
-        full = len(last) + 1 + _SHORT_WORD >= (1 - _UNDERFULL_TOLERANCE) * columns[i].width
+        full = len(last) + 1 + _SHORT_WORD >= (1 - _UNDERFULL_TOLERANCE / 2) * columns[i].width
         if _ends_open(last) or full:
             open_cols.add(i)
     return open_cols

@@ -25,7 +25,10 @@ __all__ = ["IngestResult", "Ingestor", "Manifest", "ManifestEntry"]
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
-_NUMBER = re.compile(r"\b(?:Số|số)\s*[:.]?\s*(\d{1,5}\s*/\s*[A-ZĐ][A-ZĐ0-9\-]*(?:/[A-ZĐ0-9\-]+)*)")
+# The official number stands in the header as "Số: 312/KH-UBND" at the start of a line.
+_NUMBER = re.compile(
+    r"^\s*Số\s*:\s*(\d{1,5}\s*/\s*[A-ZĐ][A-ZĐ0-9\-]*(?:/[A-ZĐ0-9\-]+)*)", re.MULTILINE
+)
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 

@@ -90,7 +90,7 @@ def _task(
         lead_agencies=tuple(gazetteer.split(cells.get("lead", ""))),
         coordinating_agencies=tuple(gazetteer.split(cells.get("coordinating", ""))),
         output=output,
-        deadline=parse_deadline(cells.get("deadline", "")),
+        deadline=parse_deadline(cells.get("deadline", "").strip().removesuffix("./.").strip()),
         locator=locator,
     )
 

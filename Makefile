@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make run` (assistant on the embedded default) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DATA ?= data
+
+.PHONY: run test install install-test serve ingest clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+# torch==2.13.0 is pinned in the `st` extra so pip takes the local CPU wheel, never CUDA.
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -q -e '.[test,st]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+ingest: install
+	PLANBOT_DATA_DIR=$(DATA) $(VENV)/bin/planbot ingest corpus
+
+run: ingest
+	PLANBOT_DATA_DIR=$(DATA) $(VENV)/bin/planbot serve --host 127.0.0.1 --port 8000
+
+test: install-test
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) $(DATA)

@@ -1,0 +1,76 @@
+"""Shared fixtures: isolated data dirs, a deterministic embedder for unit tests."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+NQ57 = CORPUS / "ke-hoach-thuc-hien-nghi-quyet-57-2025.txt"
+
+
+class HashEmbedder:
+    """Deterministic bag-of-syllables vectors; counts how many passages it embedded."""
+
+    name = "test:hash"
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.passages = 0
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * self.dim
+        for word in text.lower().split():
+            vec[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        self.passages += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+@pytest.fixture
+def hash_embedder() -> HashEmbedder:
+    return HashEmbedder()
+
+
+@pytest.fixture
+def services(tmp_path: Path, hash_embedder: HashEmbedder) -> Iterator[object]:
+    """Real SQLite + embedded Chroma under tmp_path, with the hash embedder."""
+    from domain.agencies import Gazetteer
+    from ingest.pipeline import Ingestor
+    from retrieval.embedders import CachedEmbeddings
+    from retrieval.repository import Repository
+    from retrieval.vectorstore import ChromaIndex
+
+    repo = Repository(tmp_path / "db.sqlite3")
+    embeddings = CachedEmbeddings(
+        hash_embedder,
+        lookup=lambda texts: repo.cached_embeddings(hash_embedder.name, texts),
+        store=lambda vectors: repo.store_embeddings(hash_embedder.name, vectors),
+    )
+    index = ChromaIndex(embeddings, path=tmp_path / "chroma", collection=f"t{os.getpid()}")
+    ingestor = Ingestor(repository=repo, index=index, gazetteer=Gazetteer.load(),
+                        embed_counter=lambda: embeddings.calls)
+
+    class Services:
+        pass
+
+    s = Services()
+    s.repo, s.index, s.ingestor, s.embedder = repo, index, ingestor, hash_embedder  # type: ignore[attr-defined]
+    yield s
+    repo.close()
