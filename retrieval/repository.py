@@ -346,19 +346,20 @@ def _matches(task: TaskRecord, query: TaskQuery, gazetteer: object | None) -> bo
             pool += task.coordinating_agencies
         if not any(key == agency_key(a) or key in agency_key(a) for a in pool):
             return False
-    end, start = task.deadline.end, task.deadline.start
+    # Windows and statuses look at when a task is due: the end of its deadline period.
+    end = task.deadline.end
     if query.due_from and (end is None or end < query.due_from):
         return False
-    if query.due_to and (start is None and end is None or (start or end) > query.due_to):  # type: ignore[operator]
+    if query.due_to and (end is None or end > query.due_to):
         return False
     if query.status:
         today = query.today or date.today()
-        if query.status == "overdue":
-            if end is None or end >= today or task.deadline.recurring:
-                return False
-        elif query.status == "upcoming":
-            if end is None or end < today or (start or end) > today + timedelta(days=query.within_days):
-                return False
+        if query.status == "overdue" and (end is None or end >= today or task.deadline.recurring):
+            return False
+        if query.status == "upcoming" and (
+            end is None or not today <= end <= today + timedelta(days=query.within_days)
+        ):
+            return False
     if query.q:
         haystack = fold(f"{task.name} {task.output} {task.section}")
         if not all(word in haystack for word in fold(query.q).split()):

@@ -72,5 +72,6 @@ def services(tmp_path: Path, hash_embedder: HashEmbedder) -> Iterator[object]:
 
     s = Services()
     s.repo, s.index, s.ingestor, s.embedder = repo, index, ingestor, hash_embedder  # type: ignore[attr-defined]
+    s.embeddings = embeddings  # type: ignore[attr-defined]
     yield s
     repo.close()

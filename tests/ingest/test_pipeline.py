@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import CORPUS
+from tests.plans import write_docx
+
+
+def _chunk_texts(services) -> list[str]:
+    versions = services.repo.active_versions()
+    return [hit.text for hit in services.index.all_chunks(versions)]
+
+
+def test_reingest_of_unchanged_files_embeds_nothing(services, tmp_path: Path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(CORPUS / "nang-cao-chi-so-dti-2023.txt", folder)
+    write_docx(folder / "plan.docx")
+    first = services.ingestor.ingest_paths([folder])
+    assert {r.status for r in first} == {"added"}
+    embedded = services.embedder.passages
+    count = services.index.count()
+    assert embedded > 0 and count > 0
+    second = services.ingestor.ingest_paths([folder])
+    assert {r.status for r in second} == {"unchanged"}
+    assert services.embedder.passages == embedded
+    assert services.index.count() == count
+
+
+def test_changed_file_becomes_a_new_version_without_stale_chunks(services, tmp_path: Path):
+    path = write_docx(tmp_path / "plan.docx", version=1)
+    added = services.ingestor.ingest_file(path)
+    assert (added.status, added.version, added.tasks) == ("added", 1, 3)
+    write_docx(path, version=2)
+    updated = services.ingestor.ingest_file(path)
+    assert (updated.status, updated.version, updated.replaced_version) == ("updated", 2, 1)
+    assert updated.document_id == added.document_id
+    tasks = services.repo.tasks()
+    assert [t.number for t in tasks] == ["1", "2"]
+    assert {t.version for t in tasks} == {2}
+    assert tasks[0].deadline.text == "6/2026"
+    texts = _chunk_texts(services)
+    assert not any("Đào tạo kỹ năng số cho cán bộ cấp xã" in t for t in texts)
+    assert any("6/2026" in t for t in texts) and not any("3/2026" in t for t in texts)
+    assert services.index.versions() == {f"{added.document_id}@2"}
+    # unchanged passages of the new version reused cached vectors
+    assert updated.embedded < updated.chunks
+
+
+def test_same_official_number_is_a_new_version_not_a_copy(services, tmp_path: Path):
+    first = services.ingestor.ingest_file(write_docx(tmp_path / "a.docx", number="999/KH-UBND"))
+    second = services.ingestor.ingest_file(
+        write_docx(tmp_path / "b.docx", version=2, number="999/KH-UBND"))
+    assert second.document_id == first.document_id and second.version == 2
+    assert len(services.repo.active_documents()) == 1
+
+
+def test_bad_file_is_reported_and_others_are_ingested(services, tmp_path: Path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "hong.pdf").write_bytes(b"%PDF-1.4 broken")
+    write_docx(folder / "plan.docx")
+    results = {r.source: r for r in services.ingestor.ingest_paths([folder])}
+    assert results["hong.pdf"].status == "failed" and "PDF" in (results["hong.pdf"].error or "")
+    assert results["plan.docx"].status == "added"
+    assert [d.source for d in services.repo.active_documents()] == ["plan.docx"]
+    assert services.repo.stale_versions() == []
+
+
+def test_interrupted_ingest_is_cleaned_up(services, tmp_path: Path):
+    from domain.records import Document
+
+    path = write_docx(tmp_path / "plan.docx")
+    services.ingestor.ingest_file(path)
+    before = services.index.count()
+    # what a crash between writing a pending version and activating it leaves behind
+    doc = services.repo.active_documents()[0]
+    pending = Document(**{**doc.__dict__, "version": 2, "active": False})
+    services.repo.add_pending(pending, services.repo.tasks(), [])
+    assert services.ingestor.cleanup() == 1
+    assert services.repo.stale_versions() == []
+    assert services.index.count() == before
+    assert {t.version for t in services.repo.tasks()} == {1}
+
+
+def test_remove_document(services, tmp_path: Path):
+    result = services.ingestor.ingest_file(write_docx(tmp_path / "plan.docx"))
+    services.ingestor.remove(result.document_id)
+    assert services.repo.active_documents() == [] and services.index.count() == 0
