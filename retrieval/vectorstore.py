@@ -66,7 +66,12 @@ def _translated() -> Iterator[None]:
     """Turn Chroma's and the HTTP layer's errors into planbot's."""
     try:
         yield
-    except (StoreError, ValueError):
+    except StoreError:
+        raise
+    except ValueError as exc:
+        # chromadb reports an unreachable server as ValueError("Could not connect ...")
+        if "connect" in str(exc).lower():
+            raise IndexUnavailableError(f"vector index unreachable: {exc}") from exc
         raise
     except Exception as exc:
         name = type(exc).__name__

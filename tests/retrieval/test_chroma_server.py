@@ -1,0 +1,75 @@
+"""The index against a real ``chroma run`` server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from domain.errors import IndexUnavailableError
+from domain.records import Chunk
+from retrieval.embedders import CachedEmbeddings
+from retrieval.vectorstore import ChromaIndex
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    port = _free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path_factory.mktemp("chroma")), "--host",
+         "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _chunk(text: str, version: int = 1) -> Chunk:
+    return Chunk(text=text, document_id="doc", version=version, heading_path=("I.",),
+                 locator=f"I. {text[:10]}")
+
+
+def test_server_mode_add_query_delete(chroma_server: int, hash_embedder) -> None:
+    index = ChromaIndex(CachedEmbeddings(hash_embedder), host="127.0.0.1", port=chroma_server,
+                        collection="server_test")
+    added = index.add([_chunk("Sở Y tế chủ trì bệnh án điện tử"),
+                       _chunk("Sở Nội vụ đào tạo kỹ năng số"),
+                       _chunk("Sở Y tế chủ trì bệnh án điện tử", version=2)])
+    assert added == 3 and index.count() == 3
+    hits = index.query("bệnh án điện tử", k=2, versions=["doc@1"])
+    assert hits[0].text == "Sở Y tế chủ trì bệnh án điện tử" and hits[0].version == 1
+    assert index.add([_chunk("Sở Nội vụ đào tạo kỹ năng số")]) == 0
+    index.delete_versions(["doc@1"])
+    assert index.versions() == {"doc@2"}
+
+
+def test_dead_server_is_a_clear_error(hash_embedder) -> None:
+    index = ChromaIndex(CachedEmbeddings(hash_embedder), host="127.0.0.1", port=_free_port())
+    with pytest.raises(IndexUnavailableError):
+        index.count()
+    assert index.heartbeat() is False
