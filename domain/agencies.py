@@ -129,7 +129,9 @@ class Gazetteer:
                 token = f"\x00{len(protected)}\x00"
                 protected[token] = match.group(0)
                 text = text.replace(match.group(0), token, 1)
-        raw_pieces = re.split(r"\s*[;,]\s*|\s+và\s+(?=các\b|Các\b|Sở\b|UBND\b|Công an\b)", text)
+        raw_pieces = re.split(
+            r"\s*[;,]\s*|\s+và\s+(?=các\b|Các\b|Sở\b|UBND\b|Công an\b|\x00)", text
+        )
         pieces: list[str] = []
         for piece in raw_pieces:
             for token, original in protected.items():

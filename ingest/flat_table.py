@@ -62,6 +62,9 @@ _COST_SPLIT_GAP = 2.0  # a line split between cells that are not neighbours
 # Cells are top-aligned, so only a cell's first line shares a baseline with another cell.
 _COST_SPLIT_LATE = 3.0
 _COST_NOT_AGENCY = 2.0  # an agency cell that does not open with an agency word
+_COST_AGENCY_OUTPUT = 1.0  # an output cell that opens like an agency name
+_COST_AFTER_FULL_STOP = 2.0  # a cell going on in lowercase after a sentence ended
+_COST_CUT_NAME = 4.0  # a cell boundary through a known agency name
 _COST_NOT_DATE = 10.0  # per non-date word in the deadline column
 _COST_DATE_ELSEWHERE = 1.0  # a piece made only of date words outside the deadline column
 _COST_OPEN_END = 1.5  # a cell ending with "," or ";" (it should have continued)
@@ -91,6 +94,25 @@ def _agency_vocabulary() -> frozenset[str]:
     for key in Gazetteer.load().names:
         words.update(key.split())
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _name_keys() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(k.split()) for k in Gazetteer.load().names if " " in k)
+
+
+@lru_cache(maxsize=4096)
+def _cuts_a_name(before: str, after: str) -> bool:
+    """True when ``before``'s last words and ``after``'s first words form one known name."""
+    tail, head = agency_key(before).split(), agency_key(after).split()
+    for words in _name_keys():
+        for i in range(1, len(words)):
+            # the line before may hold only the end of the name's first part
+            m = min(i, len(tail))
+            if m >= min(2, i) and tuple(tail[-m:]) == words[i - m:i] and \
+                    tuple(head[: len(words) - i]) == words[i:]:
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -255,6 +277,8 @@ def label_segment(
                 total = cost
                 if c_first == col:
                     total += _underfull_cost(prev_len, _words(option[0][0])[0], widths[col])
+                    if path and path[-1].text.rstrip().endswith(".") and option[0][0][:1].islower():
+                        total += _COST_AFTER_FULL_STOP
                 else:
                     total += _transition_cost(col, c_first, roles, option[0][0], first_segment,
                                               last_segment, path, open_columns)
@@ -306,9 +330,17 @@ def _transition_cost(
         cost += _COST_SKIP * max(0, skipped)
     elif new_col not in open_columns:
         cost += _COST_CLOSED_CONTINUES
-    if first_segment and roles[new_col] in {"lead", "coordinating", "agency"}:
+    if first_segment and roles[new_col] in _AGENCY_ROLES:
         if not _opens_agency(text):
             cost += _COST_NOT_AGENCY
+    elif first_segment and roles[new_col] == "output" and _opens_agency(text) and text != "-":
+        # An output cell names a product (Kế hoạch, Đề án...), rarely opens with an agency.
+        cost += _COST_AGENCY_OUTPUT
+    if (
+        col >= 0 and roles[col] in _AGENCY_ROLES and path and path[-1].column == col
+        and _cuts_a_name(path[-1].text, text)
+    ):
+        cost += _COST_CUT_NAME
     if last_segment and col >= 0 and path and path[-1].column == col and _ends_open(path[-1].text):
         cost += _COST_OPEN_END
     return cost

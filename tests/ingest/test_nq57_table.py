@@ -66,8 +66,17 @@ ROWS = [
      "Các ứng dụng, nền tảng số ứng dụng AI được ứng dụng", "12/2026"),
     ("53", ("Công an tỉnh",), ("Các sở, ngành", "UBND các huyện, thị xã, thành phố"),
      "Đề án/Kế hoạch của UBND tỉnh", "Thường xuyên"),
+    # "... Công an tỉnh và UBND các huyện ..." is two agencies
+    ("56", ("Sở Y tế",), ("Bảo hiểm Xã hội tỉnh", "Công an tỉnh",
+                          "UBND các huyện, thị xã, thành phố"), "Đề án", "2025"),
     ("57", (TTTT,), ("Sở Y tế",), "Kế hoạch triển khai", "6/2025"),
+    # a known agency name wrapped over three lines stays in its cell; the output is empty
+    ("59", ("Công an tỉnh", "Sở Tài chính", "Sở Công Thương", TTTT),
+     ("Sở Kế hoạch và Đầu tư", "Chi nhánh Ngân hàng Nhà nước tỉnh Bình Phước"), "",
+     "2025 và những năm tiếp theo"),
     ("60", ALL_DEPTS, (), "", "2025 và những năm tiếp theo"),
+    # name and output both continue after a page break
+    ("68", (TTTT,), ALL_DEPTS, "Chương trình đánh giá được triển khai", "2025"),
     ("61", (KHCN,), ("Sở Nông nghiệp và Phát triển nông thôn", "Sở Văn hóa, Thể thao và Du lịch")
      + ALL_DEPTS, "Chương trình của UBND tỉnh", "2026-2027"),
     # last row, followed by signature blocks; "./." closes the plan
