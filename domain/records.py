@@ -103,6 +103,7 @@ class TargetRecord:
     agency: str = ""
     mandatory: bool | None = None
     locator: str = ""
+    note: str = ""  # the rest of the row: assessment method, remarks
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,3 +120,6 @@ class Chunk:
     locator: str
     kind: ChunkKind = "prose"
     metadata: dict[str, str] = field(default_factory=dict)
+    # What the dense index embeds, when shorter than ``text`` (a task row's name and lead);
+    # the lexical index and citations use ``text``.
+    embed_text: str | None = None

@@ -84,6 +84,8 @@ def target_text(target: TargetRecord) -> str:
         parts.append(f"Cơ quan theo dõi: {target.agency}")
     if target.mandatory is not None:
         parts.append("Tiêu chí bắt buộc" if target.mandatory else "Tiêu chí mở rộng")
+    if target.note:
+        parts.append(f"Phương pháp đánh giá: {target.note}")
     return ". ".join(parts)
 
 
@@ -97,7 +99,7 @@ def chunk_document(
     targets: Sequence[TargetRecord],
     skip_ranges: Sequence[tuple[int, int]],
     chunk_size: int = 900,
-    chunk_overlap: int = 120,
+    chunk_overlap: int = 0,
 ) -> list[Chunk]:
     """Split a document into chunks carrying heading paths and locators.
 
@@ -168,6 +170,7 @@ def chunk_document(
                 locator=task.locator,
                 kind="table_row",
                 metadata={"task_number": task.number},
+                embed_text=f"Nhiệm vụ: {task.name}",
             )
         )
     for target in targets:
@@ -180,6 +183,7 @@ def chunk_document(
                 locator=target.locator,
                 kind="table_row",
                 metadata={"target_number": target.number},
+                embed_text=f"Chỉ tiêu: {target.indicator} {target.value}".strip(),
             )
         )
     for table_index, table in enumerate(doc.tables):

@@ -73,6 +73,7 @@ _COST_LOWER_START = 3.0  # a cell opening with a lowercase letter (cells open ca
 _OVERFLOW_TOLERANCE = 0.08  # proportional fonts fit a few more narrow letters
 _COST_NOT_AGENCY_WORD = 0.6  # per word in an agency cell that no agency name uses
 _MAX_SPLIT_WORDS = 14
+_WIDTH_SETTLED = 1.5  # characters; closer re-estimates do not change a labelling
 _SHORT_WORD = 4
 
 
@@ -149,17 +150,20 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+@lru_cache(maxsize=65536)
 def _is_date_piece(text: str) -> bool:
     toks = [t.strip(",.;()/") for t in fold(text).split()]
     toks = [t for t in toks if t]
     return bool(toks) and all(t in _DEADLINE_WORDS or _DATE_TOKEN.match(t) for t in toks)
 
 
+@lru_cache(maxsize=65536)
 def _non_date_words(text: str) -> int:
     toks = [t.strip(",.;()/") for t in fold(text).split()]
     return sum(1 for t in toks if t and not (t in _DEADLINE_WORDS or _DATE_TOKEN.match(t)))
 
 
+@lru_cache(maxsize=65536)
 def _opens_agency(text: str) -> bool:
     key = agency_key(text)
     return text.strip() in {"-", "–"} or any(
@@ -167,6 +171,7 @@ def _opens_agency(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def _ends_open(text: str) -> bool:
     stripped = text.rstrip()
     if stripped in {"-", "–"}:
@@ -181,6 +186,7 @@ class _Piece:
     line: int
 
 
+@lru_cache(maxsize=65536)
 def _piece_cost(text: str, role: str, width: float) -> float:
     cost = 0.0
     length = len(text)
@@ -412,10 +418,14 @@ def parse_rows(
                 role: canonical(_join_lines(merged[i])) for i, role in enumerate(roles)
             }
             rows.append(FlatRow(number=number, group=group, cells=cells_text, segments=segments))
-        columns = [
+        estimated = [
             ColumnSpec(c.role, _estimate_width(lengths[i], c.width))
             for i, c in enumerate(columns)
         ]
+        if all(abs(a.width - b.width) < _WIDTH_SETTLED for a, b in zip(estimated, columns,
+                                                                         strict=True)):
+            break
+        columns = estimated
     return rows
 
 

@@ -32,7 +32,7 @@ class Extracted:
 
     tasks: list[TaskRecord]
     targets: list[TargetRecord]
-    table_ranges: list[tuple[int, int]]
+    table_ranges: list[tuple[int, int]]  # flattened tables whose rows became records
     flat_tables: list[FlatTable]
 
 
@@ -66,7 +66,8 @@ def extract_records(
             tasks.extend(_real_task_rows(real, roles, document_id, version, gazetteer, t_index))
         elif "name" in roles and ("unit" in roles or "output" in roles):
             targets.extend(_real_target_rows(real, roles, document_id, version, t_index))
-    targets.extend(_flat_targets(lines, document_id, version, ranges))
+    flat_ranges = list(ranges)
+    targets.extend(_flat_targets(lines, document_id, version, flat_ranges, ranges))
     return Extracted(tasks=tasks, targets=targets, table_ranges=ranges, flat_tables=flat)
 
 
@@ -174,9 +175,16 @@ def _table_section(lines: Sequence[str], start: int) -> str:
 
 
 def _flat_targets(
-    lines: Sequence[str], document_id: str, version: int, skip: Sequence[tuple[int, int]]
+    lines: Sequence[str],
+    document_id: str,
+    version: int,
+    skip: Sequence[tuple[int, int]],
+    found_ranges: list[tuple[int, int]],
 ) -> list[TargetRecord]:
-    """Target/criteria tables in flattened text: numbered rows under an indicator header."""
+    """Target/criteria tables in flattened text: numbered rows under an indicator header.
+
+    The line range of each table found is appended to ``found_ranges``.
+    """
     targets: list[TargetRecord] = []
     i, n = 0, len(lines)
     while i < n:
@@ -188,7 +196,10 @@ def _flat_targets(
             i += 1
             continue
         section = _table_section(lines, i) or "Bảng chỉ tiêu"
+        start = i
         rows, i = _numbered_rows(lines, i, skip)
+        if rows:
+            found_ranges.append((start, i))
         for number, group, text in rows:
             record = _target_from_text(text, number, group, section, document_id, version)
             if record:
@@ -242,6 +253,7 @@ def _target_from_text(
         return None
     mandatory = _MANDATORY.search(text)
     body = text[: mandatory.start()].strip() if mandatory else text
+    note = text[mandatory.end():].strip() if mandatory else ""
     match = _TARGET.match(body)
     indicator, unit, value, agency = body, "", "", ""
     if match:
@@ -261,6 +273,7 @@ def _target_from_text(
         agency=agency if not mandatory else "",
         mandatory=None if not mandatory else fold(mandatory.group(1)) == "bat buoc",
         locator=f"{section}, chỉ tiêu {number}",
+        note=note,
     )
 
 

@@ -143,11 +143,15 @@ class ChromaIndex:
         fresh = list({i: (i, c) for i, c in fresh}.values())
         if not fresh:
             return 0
+        # Vectors are computed here, from each chunk's embed_text, so a task row is found by
+        # its name while its full text (agencies, deadline) is what gets stored and cited.
+        vectors = self._embeddings.embed_documents([c.embed_text or c.text for _, c in fresh])
         with _translated():
-            store.add_texts(
-                texts=[c.text for _, c in fresh],
-                metadatas=[_metadata(c) for _, c in fresh],
+            store._collection.upsert(
                 ids=[i for i, _ in fresh],
+                embeddings=vectors,
+                documents=[c.text for _, c in fresh],
+                metadatas=[_metadata(c) for _, c in fresh],
             )
         return len(fresh)
 
