@@ -119,8 +119,45 @@ def serve(
     uvicorn.run(create_app(Settings()), host=host, port=port)
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Câu hỏi")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    conversation: Annotated[str | None, typer.Option("--conversation")] = None,
+) -> None:
+    """Hỏi một câu, in câu trả lời."""
+    container = build_container(Settings())
+    answer = container.assistant.ask(question, conversation)
+    if as_json:
+        console.print_json(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        console.print(answer.answer)
+        for source in answer.sources[:3]:
+            console.print(f"  [dim]Nguồn: {source.title} — {source.locator}[/dim]")
+    container.close()
+
+
+@app.command("eval")
+def evaluate(
+    qa: Annotated[Path, typer.Option("--qa", help="Tệp JSONL câu hỏi và đáp án")],
+    show_failures: Annotated[bool, typer.Option("--failures")] = False,
+) -> None:
+    """Chấm một bộ câu hỏi (quy tắc của shared/eval/README.md)."""
+    from api.evaluation import evaluate_file
+
+    container = build_container(Settings())
+    report = evaluate_file(qa, container.assistant)
+    container.close()
+    if show_failures:
+        for line in report.failures:
+            console.print(line, highlight=False)
+    for line in report.summary():
+        console.print(line, highlight=False)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     app()
 
 

@@ -8,7 +8,11 @@ from domain.agencies import Gazetteer
 from domain.settings import Settings
 from ingest.pipeline import Ingestor
 from retrieval.embedders import CachedEmbeddings, build_embedder
+from retrieval.llm import OpenAIChatModel
 from retrieval.repository import Repository
+from retrieval.search import HybridRetriever
+from retrieval.service import Assistant
+from retrieval.templates import load_prompts
 from retrieval.vectorstore import ChromaIndex
 
 __all__ = ["Container", "build_container"]
@@ -24,6 +28,7 @@ class Container:
     embeddings: CachedEmbeddings
     gazetteer: Gazetteer
     ingestor: Ingestor
+    assistant: Assistant
 
     def close(self) -> None:
         self.repository.close()
@@ -51,4 +56,23 @@ def build_container(settings: Settings) -> Container:
     gazetteer = Gazetteer.load(extra)
     ingestor = Ingestor(repository=repository, index=index, gazetteer=gazetteer,
                         embed_counter=lambda: embeddings.calls)
-    return Container(settings, repository, index, embeddings, gazetteer, ingestor)
+    return Container(settings, repository, index, embeddings, gazetteer, ingestor,
+                     build_assistant(settings, repository, index, gazetteer))
+
+
+def build_assistant(
+    settings: Settings, repository: Repository, index: ChromaIndex, gazetteer: Gazetteer
+) -> Assistant:
+    """The answering service over the given stores."""
+    llm = None
+    if settings.llm_base_url:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        llm = OpenAIChatModel(settings.llm_base_url, settings.llm_model or "default", key)
+    return Assistant(
+        repository=repository,
+        retriever=HybridRetriever(index, repository),
+        gazetteer=gazetteer,
+        prompts=load_prompts(settings.prompts_dir),
+        today=settings.effective_today,
+        llm=llm,
+    )

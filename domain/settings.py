@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     embedding_api_key: SecretStr | None = None
     embed_batch_size: int = Field(default=32, gt=0)
     agencies_file: Path | None = None
+    prompts_dir: Path = Path(__file__).resolve().parents[1] / "prompts"
+    max_question_chars: int = Field(default=1000, gt=0)
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None

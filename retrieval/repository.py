@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS targets (
     position INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS targets_doc ON targets (document_id, version);
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY, state TEXT NOT NULL,
+    updated_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL, text_hash TEXT NOT NULL, vector TEXT NOT NULL,
     PRIMARY KEY (model, text_hash)
@@ -238,6 +242,20 @@ class Repository:
             self._db.executemany(
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
                 [(model, _text_hash(t), json.dumps(v)) for t, v in vectors.items()],
+            )
+
+    # -- conversations ----------------------------------------------------------------------
+
+    def conversation_state(self, conversation_id: str) -> dict[str, object] | None:
+        rows = self._query("SELECT state FROM conversations WHERE id = ?", (conversation_id,))
+        return json.loads(rows[0]["state"]) if rows else None
+
+    def save_conversation(self, conversation_id: str, state: dict[str, object]) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO conversations (id, state) VALUES (?, ?) ON CONFLICT(id) DO UPDATE"
+                " SET state = excluded.state, updated_at = datetime('now')",
+                (conversation_id, json.dumps(state, ensure_ascii=False)),
             )
 
     # -- plumbing ---------------------------------------------------------------------------

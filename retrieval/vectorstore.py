@@ -43,6 +43,8 @@ class ChunkHit:
     locator: str
     kind: str
     score: float
+    record: str = "prose"
+    number: str = ""  # task or target number for record chunks
 
 
 class VectorIndex(Protocol):
@@ -155,14 +157,21 @@ class ChromaIndex:
             )
         return len(fresh)
 
-    def query(self, text: str, k: int, versions: Sequence[str]) -> list[ChunkHit]:
-        """The ``k`` chunks nearest to ``text`` among the given document versions."""
+    def query(
+        self, text: str, k: int, versions: Sequence[str], record: str | None = None
+    ) -> list[ChunkHit]:
+        """The ``k`` chunks nearest to ``text`` among the given document versions.
+
+        :param record: only chunks of this record kind ("task", "target", "prose").
+        """
         if k <= 0:
             raise ValueError(f"k must be greater than 0, got {k}")
         if not versions:
             return []
         store = self._ensure()
-        where = {"doc_version": {"$in": list(versions)}}
+        where: dict[str, object] = {"doc_version": {"$in": list(versions)}}
+        if record:
+            where = {"$and": [where, {"record": record}]}
         with _translated():
             vector = self._embeddings.embed_query(text)
             found = store.similarity_search_by_vector_with_relevance_scores(
@@ -180,6 +189,8 @@ class ChromaIndex:
                     locator=str(meta.get("locator", "")),
                     kind=str(meta.get("kind", "prose")),
                     score=1.0 - float(distance),
+                    record=str(meta.get("record", "prose")),
+                    number=str(meta.get("task_number") or meta.get("target_number") or ""),
                 )
             )
         return hits
@@ -195,7 +206,8 @@ class ChromaIndex:
         return [
             ChunkHit(id=i, text=t, document_id=str(m["document_id"]), version=int(m["version"]),
                      locator=str(m.get("locator", "")), kind=str(m.get("kind", "prose")),
-                     score=0.0)
+                     score=0.0, record=str(m.get("record", "prose")),
+                     number=str(m.get("task_number") or m.get("target_number") or ""))
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
@@ -236,6 +248,8 @@ def _metadata(chunk: Chunk) -> dict[str, str | int]:
         "locator": chunk.locator,
         "kind": chunk.kind,
         "heading": " > ".join(chunk.heading_path),
+        "record": "task" if "task_number" in chunk.metadata
+        else "target" if "target_number" in chunk.metadata else chunk.kind,
     }
     meta.update(chunk.metadata)
     return meta

@@ -1,0 +1,88 @@
+"""Evidence selection for free-text questions: the best sentence among retrieved chunks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.text import canonical, fold
+from retrieval.lexical import LexicalIndex, analyse
+from retrieval.query import Query
+from retrieval.vectorstore import ChunkHit
+
+__all__ = ["Evidence", "best_sentence", "coverage", "split_sentences"]
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)|(?<=:)\s+")
+_QUANTITY_CUES = ("bao nhieu", "may", "ty le", "ti le", "phan tram", "muc tieu", "chi tieu",
+                  "thu may", "hang may", "dat bao", "so luong", "nhom", "top")
+_MAX_ANSWER = 420
+_RANK_PRIOR = 0.12  # weight of the chunk's fused rank when choosing a sentence
+_QUANTITY_BONUS = 0.08  # a sentence with a figure, for "bao nhiêu" questions
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence chosen as the answer, the chunk it is from, and how well it covers the
+    question's topic (0..1, idf-weighted)."""
+
+    sentence: str
+    chunk: ChunkHit
+    coverage: float
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences and list items of a chunk."""
+    parts = [canonical(p) for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if len(p) > 3]
+
+
+def coverage(topic: Sequence[str], text: str, lexical: LexicalIndex) -> float:
+    """The idf-weighted share of the topic's syllables and syllable pairs found in ``text``."""
+    if not topic:
+        return 0.0
+    terms = list(topic) + [f"{a}_{b}" for a, b in zip(topic, topic[1:], strict=False)]
+    present = set(analyse(text))
+    total = sum(lexical.idf(t) for t in terms)
+    found = sum(lexical.idf(t) for t in terms if t in present)
+    return found / total if total else 0.0
+
+
+def best_sentence(query: Query, hits: Sequence[ChunkHit], lexical: LexicalIndex) -> Evidence | None:
+    """The sentence among ``hits`` that best answers ``query``.
+
+    :returns: None when there is no hit.
+    """
+    wants_quantity = any(cue in query.folded for cue in _QUANTITY_CUES)
+    best: tuple[float, Evidence] | None = None
+    for rank, hit in enumerate(hits):
+        sentences = [hit.text] if hit.record in ("task", "target") else split_sentences(hit.text)
+        for i, sentence in enumerate(sentences):
+            window = sentence
+            if sentence.rstrip().endswith(":") and i + 1 < len(sentences):
+                window = f"{sentence} {sentences[i + 1]}"
+            cov = coverage(query.topic, window, lexical)
+            score = cov + _RANK_PRIOR / (rank + 1)
+            if wants_quantity and re.search(r"\d", window):
+                score += _QUANTITY_BONUS
+            if query.years and not all(y in window or y in hit.text for y in query.years):
+                score -= 0.3
+            if best is None or score > best[0]:
+                best = (score, Evidence(window, hit, cov))
+    return best[1] if best else None
+
+
+def trim(sentence: str, topic: Sequence[str], limit: int = _MAX_ANSWER) -> str:
+    """Cut a long sentence to ``limit`` characters around where the topic words are."""
+    if len(sentence) <= limit:
+        return sentence
+    folded = fold(sentence)
+    positions = [folded.find(f" {w} ") for w in topic if folded.find(f" {w} ") >= 0]
+    centre = sorted(positions)[len(positions) // 2] if positions else 0
+    start = max(0, min(centre - limit // 3, len(sentence) - limit))
+    cut = sentence[start:start + limit]
+    if start > 0:
+        cut = "…" + cut[cut.find(" ") + 1:]
+    if start + limit < len(sentence):
+        cut = cut[: cut.rfind(" ")] + "…"
+    return cut

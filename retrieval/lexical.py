@@ -1,0 +1,77 @@
+"""BM25 over diacritics-folded Vietnamese syllables and syllable pairs (bm25s)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import bm25s
+import numpy as np
+
+from domain.text import folded_tokens
+
+__all__ = ["LexicalIndex", "analyse"]
+
+
+def analyse(text: str) -> list[str]:
+    """Folded syllables plus adjacent pairs ("y te" -> "y", "te", "y_te").
+
+    Vietnamese words are mostly two syllables, so pairs stand in for word segmentation and
+    make "sở y tế" outrank texts that only share the syllable "tế".
+    """
+    syllables = folded_tokens(text)
+    return syllables + [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+
+
+class LexicalIndex:
+    """A BM25 index over (key, text) items, rebuilt from the vector store's chunks.
+
+    Usage example::
+
+        index = LexicalIndex([("a", "Sở Y tế chủ trì"), ("b", "Sở Nội vụ")])
+        index.search("so y te", k=1)   # [("a", score)]
+    """
+
+    def __init__(self, items: Sequence[tuple[str, str]]) -> None:
+        self.keys = [key for key, _ in items]
+        self._position = {key: i for i, key in enumerate(self.keys)}
+        tokens = [analyse(text) or ["\x00"] for _, text in items]
+        self._bm25 = bm25s.BM25()
+        if tokens:
+            self._bm25.index(tokens, show_progress=False)
+        frequency: Counter[str] = Counter()
+        for doc in tokens:
+            frequency.update(set(doc))
+        total = max(1, len(tokens))
+        self._idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+        self._max_idf = math.log(1 + (total + 0.5) / 0.5)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a folded token (unseen tokens get the maximum)."""
+        return self._idf.get(token, self._max_idf)
+
+    def search(
+        self, text: str, k: int, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` best items for ``text`` (optionally among ``allowed`` keys)."""
+        if k <= 0:
+            raise ValueError(f"k must be greater than 0, got {k}")
+        query = analyse(text)
+        if not self.keys or not query:
+            return []
+        scores = np.asarray(self._bm25.get_scores(query))
+        order = np.argsort(-scores)
+        hits: list[tuple[str, float]] = []
+        for i in order:
+            if scores[i] <= 0:
+                break
+            key = self.keys[int(i)]
+            if allowed is None or key in allowed:
+                hits.append((key, float(scores[i])))
+                if len(hits) == k:
+                    break
+        return hits

@@ -1,0 +1,175 @@
+"""Query understanding: normalised forms, intent, and entities of a chat question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import Enum
+
+from domain.agencies import Gazetteer
+from domain.text import canonical, fold
+
+__all__ = ["Intent", "Query", "understand", "STOPWORDS"]
+
+
+class Intent(str, Enum):
+    """What a question asks for."""
+
+    DEADLINE = "deadline"
+    LEAD = "lead_agency"
+    COORDINATING = "coordinating"
+    AGENCY_TASKS = "agency_tasks"
+    OUTPUT = "output"
+    DUE = "due"  # tasks due in a period, upcoming or overdue
+    TARGET = "target"
+    CRITERION = "criterion"
+    GENERAL = "general"
+
+
+# Folded cue phrases per intent, checked in this order (the first that matches wins).
+_CUES: list[tuple[Intent, tuple[str, ...]]] = [
+    (Intent.DUE, ("sap den han", "qua han", "tre han", "den han", "sap het han",
+                  "nhiem vu nao phai hoan thanh trong", "can hoan thanh trong thang",
+                  "nhung nhiem vu nao het han")),
+    (Intent.COORDINATING, ("phoi hop",)),
+    (Intent.AGENCY_TASKS, ("chu tri nhung", "chu tri cac nhiem vu nao", "chu tri bao nhieu",
+                           "nhung nhiem vu nao", "cac nhiem vu nao", "nhung viec gi",
+                           "nhung viec nao", "nhung de an nao", "cac de an nao",
+                           "duoc giao nhung", "duoc giao nhiem vu gi", "phu trach nhung")),
+    (Intent.LEAD, ("chu tri", "ai chiu trach nhiem", "co quan nao thuc hien",
+                   "don vi nao thuc hien", "so nao thuc hien", "ai thuc hien", "ai phu trach",
+                   "co quan nao phu trach", "don vi nao phu trach", "giao cho ai",
+                   "giao cho co quan nao", "giao cho so nao", "ai lam", "do ai")),
+    (Intent.DEADLINE, ("khi nao", "bao gio", "thoi han", "han chot", "han hoan thanh",
+                       "thoi gian hoan thanh", "thoi gian thuc hien", "moc hoan thanh",
+                       "moc thoi gian", "nam nao", "thang nao", "truoc ngay nao",
+                       "hoan thanh vao", "han nam", "han khi", "het han", "han la",
+                       "thoi diem nao", "han ra sao", "thoi han ra sao", "han the nao",
+                       "thoi gian nao", "phai xong", "co han", "han bao")),
+    (Intent.OUTPUT, ("ket qua dau ra", "san pham dau ra", "san pham la gi", "ket qua la gi",
+                     "ket qua can dat", "dau ra")),
+    (Intent.CRITERION, ("tieu chi", "bat buoc hay", "mo rong hay", "co bat buoc")),
+    (Intent.TARGET, ("chi tieu", "muc tieu", "bao nhieu phan tram", "bao nhieu %", "dat bao nhieu",
+                     "phan dau", "ty le", "ti le", "toi thieu bao nhieu")),
+]
+
+# Words that carry no topic: question words, intent cues, plan boilerplate.
+STOPWORDS = frozenset(
+    """
+    a ai anh bao nhieu cac cai can cho chu co cua cung da dang de den di do duoc gi hay
+    hoac khi khong la lam luc ma moi mot nao nay neu ngay nhu nhung o ra roi sao se the
+    thi tren trong tu va ve voi vay vi ban nhan dan tinh nao gi khi bao gio nam
+    theo ke hoach thuc hien nhiem vu viec cong tac trien khai phai xong hoan thanh han
+    thoi gian chu tri phoi hop co quan don vi so nganh
+    """.split()
+)
+
+_TASK_NUMBER = re.compile(r"\bnhiem vu (?:so |thu )?(\d{1,3})\b")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_NUMBER = re.compile(r"\b\d+(?:[.,/]\d+)*\b")
+_QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*((?:19|20)\d\d))?")
+_MONTH = re.compile(r"\bthang\s+(\d{1,2})\b(?:\s*(?:/|nam)\s*((?:19|20)\d\d))?")
+_DAYS = re.compile(r"\b(\d{1,3})\s*ngay\s*(?:toi|sap toi|nua)\b")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# Plan hints: "NQ 57", "nghị quyết 57", "kế hoạch 312", "công văn ... cấp xã", "DTI".
+_DOC_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:nq|nghi quyet)\s*(?:so\s*)?57\b|\bke hoach 57\b"), "57"),
+    (re.compile(r"\bdti\b"), "dti"),
+    (re.compile(r"\bcap xa\b|\bchuyen doi so toan dien\b"), "cap xa"),
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question, normalised, with what it asks and what it names."""
+
+    text: str
+    folded: str
+    intent: Intent
+    agencies: tuple[str, ...] = ()
+    task_number: str | None = None
+    years: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    period: tuple[date, date] | None = None
+    status: str | None = None  # "upcoming" | "overdue"
+    within_days: int | None = None
+    doc_hints: tuple[str, ...] = ()
+    topic: tuple[str, ...] = field(default_factory=tuple)  # folded content words
+
+
+def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
+    """Parse a chat question (with or without diacritics) into a :class:`Query`.
+
+    :param question: the user's text.
+    :param gazetteer: recognises agency names and aliases.
+    :param today: the reference date for "sắp đến hạn", "quá hạn", "tháng này".
+    :returns: the parsed query.
+    """
+    text = canonical(question)
+    folded = fold(text).replace("đ", "d")
+    agencies = tuple(gazetteer.find(text))
+    intent = Intent.GENERAL
+    for candidate, cues in _CUES:
+        if any(cue in folded for cue in cues):
+            intent = candidate
+            break
+    if intent in (Intent.LEAD, Intent.AGENCY_TASKS) and not agencies and \
+            intent is Intent.AGENCY_TASKS:
+        intent = Intent.GENERAL
+    if intent is Intent.LEAD and agencies and any(
+        cue in folded for cue in ("nhung", "cac nhiem vu", "viec gi", "nhiem vu gi")
+    ):
+        intent = Intent.AGENCY_TASKS
+    status = None
+    if intent is Intent.DUE:
+        status = "overdue" if ("qua han" in folded or "tre han" in folded) else "upcoming"
+    task_number = m.group(1) if (m := _TASK_NUMBER.search(folded)) else None
+    period = _period(folded, today)
+    if period and intent is Intent.GENERAL and "nhiem vu" in folded:
+        intent = Intent.DUE
+    days = int(m.group(1)) if (m := _DAYS.search(folded)) else None
+    hints = tuple(h for pattern, h in _DOC_HINTS if pattern.search(folded))
+    agency_words = {w for a in agencies for w in fold(a).split()}
+    topic = tuple(
+        w for w in re.findall(r"[0-9a-z]+", folded)
+        if w not in STOPWORDS and w not in agency_words and len(w) > 1
+    )
+    return Query(
+        text=text,
+        folded=folded,
+        intent=intent,
+        agencies=agencies,
+        task_number=task_number,
+        years=tuple(_YEAR.findall(folded)),
+        numbers=tuple(n for n in _NUMBER.findall(folded) if not _YEAR.fullmatch(n)),
+        period=period,
+        status=status,
+        within_days=days,
+        doc_hints=hints,
+        topic=topic,
+    )
+
+
+def _period(folded: str, today: date) -> tuple[date, date] | None:
+    """A period named in the question: "quý IV/2025", "tháng 3/2026", "tháng này"."""
+    if m := _QUARTER.search(folded):
+        quarter = _ROMAN.get(m.group(1)) or int(m.group(1))
+        year = int(m.group(2)) if m.group(2) else today.year
+        start = date(year, 3 * quarter - 2, 1)
+        return start, _month_end(year, 3 * quarter)
+    if m := _MONTH.search(folded):
+        month = int(m.group(1))
+        if 1 <= month <= 12:
+            year = int(m.group(2)) if m.group(2) else today.year
+            return date(year, month, 1), _month_end(year, month)
+    if "thang nay" in folded:
+        return date(today.year, today.month, 1), _month_end(today.year, today.month)
+    if "nam nay" in folded and "nhiem vu" in folded:
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    return None
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - timedelta(days=1)

@@ -1,0 +1,349 @@
+"""The one entry point: ``Assistant.ask(question, conversation_id) -> Answer``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.agencies import Gazetteer, agency_key
+from domain.records import Document, TaskRecord
+from domain.text import fold
+from retrieval.answer import Evidence, best_sentence, coverage, trim
+from retrieval.llm import ChatModel
+from retrieval.query import Intent, Query, understand
+from retrieval.repository import Repository, TaskQuery
+from retrieval.search import HybridRetriever
+from retrieval.templates import Prompts
+from retrieval.vectorstore import ChunkHit
+
+__all__ = ["Answer", "Assistant", "Source"]
+
+log = logging.getLogger(__name__)
+
+# Share of the question's topic (idf-weighted) the evidence must cover to be an answer.
+MIN_COVERAGE = 0.5
+# A task must cover this much of the topic to answer a task question from its record.
+MIN_TASK_COVERAGE = 0.45
+_LIST_LIMIT = 1400
+_TASK_NAME_LIMIT = 150
+_FOLLOW_UP = re.compile(r"\b(do|nay|tren|con|the con|vay con|nhiem vu nay|viec do)\b")
+_MAX_SOURCES = 4
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited piece of evidence."""
+
+    document_id: str
+    title: str
+    locator: str
+    text: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "title": self.title, "locator": self.locator,
+                "text": self.text, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a chat shows: the fact first; ``found`` is False when the plans do not say."""
+
+    answer: str
+    found: bool
+    sources: list[Source] = field(default_factory=list)
+    tasks: list[TaskRecord] = field(default_factory=list)
+    intent: str = "general"
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "found": self.found,
+            "sources": [s.to_json() for s in self.sources],
+            "tasks": [t.to_json(self.titles.get(t.document_id, "")) for t in self.tasks],
+        }
+
+
+class Assistant:
+    """Answers questions over the active plans; the API and the bots call only ``ask``."""
+
+    def __init__(
+        self,
+        *,
+        repository: Repository,
+        retriever: HybridRetriever,
+        gazetteer: Gazetteer,
+        prompts: Prompts,
+        today: Callable[[], date],
+        llm: ChatModel | None = None,
+    ) -> None:
+        self._repo = repository
+        self._retriever = retriever
+        self._gazetteer = gazetteer
+        self._prompts = prompts
+        self._t = prompts.answers
+        self._today = today
+        self._llm = llm
+        self._lock = threading.Lock()
+
+    # -- entry point ------------------------------------------------------------------------
+
+    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+        """Answer ``question``; follow-ups resolve against the conversation's last task."""
+        query = understand(question, self._gazetteer, self._today())
+        documents = {d.id: d for d in self._repo.active_documents()}
+        titles = {d.id: _short_title(d) for d in documents.values()}
+        scope = self._document_scope(query, documents)
+        previous = self._repo.conversation_state(conversation_id) if conversation_id else None
+        answer = self._answer(query, scope, titles, previous)
+        if conversation_id:
+            last_task = answer.tasks[0] if len(answer.tasks) == 1 else None
+            if last_task is None and previous and answer.intent in _TASK_INTENTS and \
+                    answer.found and previous.get("task"):
+                last_task_ref = previous["task"]
+            else:
+                last_task_ref = ([last_task.document_id, last_task.number]
+                                 if last_task else None)
+            self._repo.save_conversation(conversation_id, {"task": last_task_ref,
+                                                           "question": question})
+        return answer
+
+    # -- routing ----------------------------------------------------------------------------
+
+    def _answer(
+        self,
+        query: Query,
+        scope: list[str] | None,
+        titles: dict[str, str],
+        previous: dict[str, Any] | None,
+    ) -> Answer:
+        if query.intent is Intent.AGENCY_TASKS and query.agencies:
+            return self._agency_tasks(query, scope, titles)
+        if query.intent is Intent.DUE:
+            return self._due_tasks(query, scope, titles)
+        if query.intent in _TASK_INTENTS:
+            task, hit = self._find_task(query, scope, previous)
+            if task is not None:
+                prose = self._evidence(query, scope, record="prose")
+                task_cov = coverage(query.topic, f"{task.name} {task.output}",
+                                    self._retriever.lexical)
+                if prose is None or task_cov + 0.1 >= prose.coverage or hit is None:
+                    return self._task_answer(query, task, hit, titles)
+        return self._free_text(query, scope, titles)
+
+    # -- task questions ---------------------------------------------------------------------
+
+    def _find_task(
+        self, query: Query, scope: list[str] | None, previous: dict[str, Any] | None
+    ) -> tuple[TaskRecord | None, ChunkHit | None]:
+        tasks = {(t.document_id, t.number): t for t in self._repo.tasks(TaskQuery())}
+        if query.task_number:
+            for (doc, number), task in tasks.items():
+                if number == query.task_number and (not scope or doc in scope):
+                    return task, None
+        hits = self._retriever.search(query.text, k=5, record="task", documents=scope)
+        best: tuple[float, TaskRecord, ChunkHit] | None = None
+        for rank, hit in enumerate(hits):
+            task = tasks.get((hit.document_id, hit.number))
+            if task is None:
+                continue
+            cov = coverage(query.topic, f"{task.name} {task.output}", self._retriever.lexical)
+            if query.agencies and query.intent is Intent.COORDINATING:
+                named = {agency_key(a) for a in task.lead_agencies + task.coordinating_agencies}
+                cov += 0.1 * sum(agency_key(a) in named for a in query.agencies)
+            score = cov + 0.05 / (rank + 1)
+            if best is None or score > best[0]:
+                best = (score, task, hit)
+        if best and best[0] >= MIN_TASK_COVERAGE:
+            return best[1], best[2]
+        if previous and previous.get("task") and _is_follow_up(query):
+            doc, number = previous["task"]
+            if (doc, number) in tasks:
+                return tasks[(doc, number)], None
+        return None, None
+
+    def _task_answer(
+        self, query: Query, task: TaskRecord, hit: ChunkHit | None, titles: dict[str, str]
+    ) -> Answer:
+        values = _task_values(task, titles)
+        intent = query.intent
+        if intent is Intent.COORDINATING:
+            name = "coordinating" if task.coordinating_agencies else "no_coordinating"
+        elif intent is Intent.OUTPUT:
+            name = "output" if task.output else "no_output"
+        elif intent is Intent.LEAD:
+            name = "lead"
+        else:
+            name = "deadline"
+        text = self._t.render(name, **values)
+        source = Source(task.document_id, titles.get(task.document_id, ""), task.locator,
+                        hit.text if hit else _task_source_text(task), hit.score if hit else 1.0)
+        return Answer(text, True, [source], [task], intent.value, titles)
+
+    def _agency_tasks(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
+        agency = query.agencies[0]
+        tasks = [t for t in self._repo.tasks(TaskQuery(agency=agency, role="lead"),
+                                             self._gazetteer)
+                 if not scope or t.document_id in scope]
+        tasks = self._narrow_by_topic(query, tasks)
+        if not tasks:
+            return Answer(self._t.render("no_tasks", what=f"do {agency} chủ trì"), False,
+                          intent=query.intent.value, titles=titles)
+        docs = {t.document_id for t in tasks}
+        scope_text = f" ({titles[next(iter(docs))]})" if len(docs) == 1 else ""
+        header = self._t.render("agency_tasks_header", agency=agency, count=len(tasks),
+                                scope=scope_text)
+        return self._task_list(header, tasks, query, titles)
+
+    def _due_tasks(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
+        today = self._today()
+        agency = query.agencies[0] if query.agencies else None
+        if query.period:
+            task_query = TaskQuery(agency=agency, due_from=query.period[0],
+                                   due_to=query.period[1], today=today)
+            what = f"đến hạn từ {query.period[0]:%d/%m/%Y} đến {query.period[1]:%d/%m/%Y}"
+        else:
+            task_query = TaskQuery(agency=agency, status=query.status, today=today,
+                                   within_days=query.within_days or 30)
+            what = ("đã quá hạn" if query.status == "overdue"
+                    else f"đến hạn trong {query.within_days or 30} ngày tới")
+        if agency:
+            what += f" của {agency}"
+        tasks = [t for t in self._repo.tasks(task_query, self._gazetteer)
+                 if not scope or t.document_id in scope]
+        tasks.sort(key=lambda t: t.deadline.end or date.max)
+        if not tasks:
+            return Answer(self._t.render("no_tasks", what=what), True,
+                          intent=query.intent.value, titles=titles)
+        header = self._t.render("due_header", count=len(tasks), what=what)
+        return self._task_list(header, tasks, query, titles)
+
+    def _task_list(
+        self, header: str, tasks: Sequence[TaskRecord], query: Query, titles: dict[str, str]
+    ) -> Answer:
+        lines = [header]
+        shown: list[TaskRecord] = []
+        for task in tasks:
+            line = self._t.render("task_line", number=task.number,
+                                  name=_clip(task.name, _TASK_NAME_LIMIT),
+                                  deadline=task.deadline.text or "không ghi")
+            if sum(len(x) + 1 for x in lines) + len(line) > _LIST_LIMIT:
+                break
+            lines.append(line)
+            shown.append(task)
+        if len(shown) < len(tasks):
+            lines.append(self._t.render("more", count=len(tasks) - len(shown)))
+        sources = [Source(t.document_id, titles.get(t.document_id, ""), t.locator,
+                          _task_source_text(t), 1.0) for t in shown[:_MAX_SOURCES * 2]]
+        return Answer("\n".join(lines), True, sources, list(tasks), query.intent.value, titles)
+
+    def _narrow_by_topic(self, query: Query, tasks: list[TaskRecord]) -> list[TaskRecord]:
+        """Keep the tasks that match the question's own words ("những đề án nào")."""
+        topic = [w for w in query.topic if w not in _SCOPE_WORDS]
+        if not topic or len(tasks) <= 3:
+            return tasks
+        scored = [(coverage(topic, f"{t.name} {t.output}", self._retriever.lexical), t)
+                  for t in tasks]
+        kept = [t for cov, t in scored if cov >= 0.5]
+        return kept or tasks
+
+    # -- free-text questions ----------------------------------------------------------------
+
+    def _evidence(
+        self, query: Query, scope: list[str] | None, record: str | None = None
+    ) -> Evidence | None:
+        hits = self._retriever.search(query.text, k=6, record=record, documents=scope)
+        return best_sentence(query, hits, self._retriever.lexical)
+
+    def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
+        hits = self._retriever.search(query.text, k=6, documents=scope)
+        evidence = best_sentence(query, hits, self._retriever.lexical)
+        if evidence is None or not self._supported(query, evidence):
+            return Answer(self._t.render("not_found"), False, _sources(hits, titles),
+                          intent=query.intent.value, titles=titles)
+        text = self._t.render("extract", sentence=trim(evidence.sentence, query.topic))
+        if self._llm is not None:
+            text = self._llm_answer(query, hits, text) or text
+        ordered = [evidence.chunk] + [h for h in hits if h.id != evidence.chunk.id]
+        return Answer(text, True, _sources(ordered, titles), intent=query.intent.value,
+                      titles=titles)
+
+    def _supported(self, query: Query, evidence: Evidence) -> bool:
+        """Evidence answers the question: it covers the topic and names the asked years."""
+        if evidence.coverage < MIN_COVERAGE:
+            return False
+        window = f"{evidence.sentence} {evidence.chunk.text}"
+        return all(year in window for year in query.years)
+
+    def _llm_answer(self, query: Query, hits: Sequence[ChunkHit], fallback: str) -> str | None:
+        assert self._llm is not None
+        context = "\n\n".join(f"[{i + 1}] {h.locator}: {h.text}" for i, h in enumerate(hits[:4]))
+        messages = self._prompts.llm_messages(question=query.text, facts=fallback,
+                                              context=context)
+        reply = self._llm.complete(messages)
+        if reply is None or "KHÔNG_CÓ_THÔNG_TIN" in reply:
+            return None
+        return reply.strip()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _document_scope(self, query: Query, documents: dict[str, Document]) -> list[str] | None:
+        """Documents a question names ("NQ 57", "kế hoạch 312"); None means all."""
+        if not query.doc_hints:
+            return None
+        scope = []
+        for doc in documents.values():
+            text = fold(f"{doc.title} {doc.number or ''} {doc.id}")
+            if any(hint in text for hint in query.doc_hints):
+                scope.append(doc.id)
+        return scope or None
+
+
+_TASK_INTENTS = (Intent.DEADLINE, Intent.LEAD, Intent.COORDINATING, Intent.OUTPUT)
+_SCOPE_WORDS = frozenset("nghi quyet nq 57 tw ke hoach kh xay dung nhung nao gi".split())
+
+
+def _is_follow_up(query: Query) -> bool:
+    return len(query.topic) <= 3 or bool(_FOLLOW_UP.search(query.folded))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + "…"
+
+
+def _short_title(doc: Document) -> str:
+    return _clip(doc.title, 110)
+
+
+def _task_values(task: TaskRecord, titles: dict[str, str]) -> dict[str, object]:
+    return {
+        "number": task.number,
+        "name": _clip(task.name.rstrip(". "), 220),
+        "document": titles.get(task.document_id, task.document_id),
+        "lead": ", ".join(task.lead_agencies) or "không ghi",
+        "coordinating": ", ".join(task.coordinating_agencies) or "không ghi",
+        "output": task.output or "không ghi",
+        "deadline": task.deadline.text or "không ghi",
+    }
+
+
+def _task_source_text(task: TaskRecord) -> str:
+    from ingest.chunker import task_text
+
+    return task_text(task)
+
+
+def _sources(hits: Sequence[ChunkHit], titles: dict[str, str]) -> list[Source]:
+    return [Source(h.document_id, titles.get(h.document_id, ""), h.locator, h.text, h.score)
+            for h in hits[:_MAX_SOURCES]]
+
+
+def dumps_state(state: dict[str, Any]) -> str:
+    return json.dumps(state, ensure_ascii=False)
