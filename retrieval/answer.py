@@ -48,11 +48,22 @@ def coverage(topic: Sequence[str], text: str, lexical: LexicalIndex) -> float:
     return found / total if total else 0.0
 
 
-def best_sentence(query: Query, hits: Sequence[ChunkHit], lexical: LexicalIndex) -> Evidence | None:
+def best_sentence(
+    query: Query,
+    hits: Sequence[ChunkHit],
+    lexical: LexicalIndex,
+    titles: dict[str, str] | None = None,
+) -> Evidence | None:
     """The sentence among ``hits`` that best answers ``query``.
 
+    A sentence is read in its context: the document title and the section heading count
+    towards covering the question ("theo kế hoạch chuyển đổi số ... kinh tế số chiếm bao
+    nhiêu" is answered by "Kinh tế số chiếm 10% GRDP" under that plan's title).
+
+    :param titles: document id -> title, for that context.
     :returns: None when there is no hit.
     """
+    titles = titles or {}
     wants_quantity = any(cue in query.folded for cue in _QUANTITY_CUES)
     best: tuple[float, Evidence] | None = None
     for rank, hit in enumerate(hits):
@@ -61,7 +72,8 @@ def best_sentence(query: Query, hits: Sequence[ChunkHit], lexical: LexicalIndex)
             window = sentence
             if sentence.rstrip().endswith(":") and i + 1 < len(sentences):
                 window = f"{sentence} {sentences[i + 1]}"
-            cov = coverage(query.topic, window, lexical)
+            context = f"{titles.get(hit.document_id, '')} {hit.heading}"
+            cov = coverage(query.topic, f"{context} {window}", lexical)
             score = cov + _RANK_PRIOR / (rank + 1)
             if wants_quantity and re.search(r"\d", window):
                 score += _QUANTITY_BONUS

@@ -64,6 +64,9 @@ STOPWORDS = frozenset(
     thoi gian chu tri phoi hop co quan don vi so nganh
     """.split()
 )
+# Phrases that shape the question, not its topic ("bao nhiêu phần trăm", "thứ mấy").
+_QUESTION_PHRASES = ("phan tram", "thu may", "hang may", "so may", "the nao", "ra sao",
+                     "la gi", "nhu the nao", "o dau", "ve dau", "ten goi", "cu the")
 
 _TASK_NUMBER = re.compile(r"\bnhiem vu (?:so |thu )?(\d{1,3})\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -131,8 +134,15 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     days = int(m.group(1)) if (m := _DAYS.search(folded)) else None
     hints = tuple(h for pattern, h in _DOC_HINTS if pattern.search(folded))
     agency_words = {w for a in agencies for w in fold(a).split()}
+    topic_text = folded
+    for phrase in _QUESTION_PHRASES:
+        topic_text = topic_text.replace(phrase, " ")
+    for pattern, _ in _DOC_HINTS:
+        # the plan a question names scopes the search; it is not what the question is about
+        topic_text = pattern.sub(" ", topic_text)
+    topic_text = re.sub(r"\b(kh|nq|tw|nq-tw|nq tw)\b", " ", topic_text)
     topic = tuple(
-        w for w in re.findall(r"[0-9a-z]+", folded)
+        w for w in re.findall(r"[0-9a-z]+", topic_text)
         if w not in STOPWORDS and w not in agency_words and len(w) > 1
     )
     return Query(

@@ -26,10 +26,13 @@ __all__ = ["Answer", "Assistant", "Source"]
 
 log = logging.getLogger(__name__)
 
-# Share of the question's topic (idf-weighted) the evidence must cover to be an answer.
-MIN_COVERAGE = 0.5
+# Share of the question's topic (idf-weighted, read with the document title and section
+# heading) the evidence must cover to be an answer.
+MIN_COVERAGE = 0.3
 # A task must cover this much of the topic to answer a task question from its record.
-MIN_TASK_COVERAGE = 0.45
+MIN_TASK_COVERAGE = 0.3
+# A task record beats a prose sentence unless the sentence covers this much more.
+TASK_PREFERENCE = 0.1
 _LIST_LIMIT = 1400
 _TASK_NAME_LIMIT = 150
 _FOLLOW_UP = re.compile(r"\b(do|nay|tren|con|the con|vay con|nhiem vu nay|viec do)\b")
@@ -129,12 +132,10 @@ class Assistant:
         if query.intent is Intent.DUE:
             return self._due_tasks(query, scope, titles)
         if query.intent in _TASK_INTENTS:
-            task, hit = self._find_task(query, scope, previous)
+            task, hit, task_cov = self._find_task(query, scope, previous)
             if task is not None:
                 prose = self._evidence(query, scope, record="prose")
-                task_cov = coverage(query.topic, f"{task.name} {task.output}",
-                                    self._retriever.lexical)
-                if prose is None or task_cov + 0.1 >= prose.coverage or hit is None:
+                if prose is None or hit is None or task_cov + TASK_PREFERENCE >= prose.coverage:
                     return self._task_answer(query, task, hit, titles)
         return self._free_text(query, scope, titles)
 
@@ -142,19 +143,23 @@ class Assistant:
 
     def _find_task(
         self, query: Query, scope: list[str] | None, previous: dict[str, Any] | None
-    ) -> tuple[TaskRecord | None, ChunkHit | None]:
+    ) -> tuple[TaskRecord | None, ChunkHit | None, float]:
+        """The task a question is about, the chunk that found it, and its topic coverage."""
         tasks = {(t.document_id, t.number): t for t in self._repo.tasks(TaskQuery())}
+        titles = self._titles()
         if query.task_number:
             for (doc, number), task in tasks.items():
                 if number == query.task_number and (not scope or doc in scope):
-                    return task, None
+                    return task, None, 1.0
         hits = self._retriever.search(query.text, k=5, record="task", documents=scope)
         best: tuple[float, TaskRecord, ChunkHit] | None = None
         for rank, hit in enumerate(hits):
             task = tasks.get((hit.document_id, hit.number))
             if task is None:
                 continue
-            cov = coverage(query.topic, f"{task.name} {task.output}", self._retriever.lexical)
+            context = f"{titles.get(task.document_id, '')} {task.section}"
+            cov = coverage(query.topic, f"{context} {task.name} {task.output}",
+                           self._retriever.lexical)
             if query.agencies and query.intent is Intent.COORDINATING:
                 named = {agency_key(a) for a in task.lead_agencies + task.coordinating_agencies}
                 cov += 0.1 * sum(agency_key(a) in named for a in query.agencies)
@@ -162,12 +167,12 @@ class Assistant:
             if best is None or score > best[0]:
                 best = (score, task, hit)
         if best and best[0] >= MIN_TASK_COVERAGE:
-            return best[1], best[2]
+            return best[1], best[2], best[0]
         if previous and previous.get("task") and _is_follow_up(query):
             doc, number = previous["task"]
             if (doc, number) in tasks:
-                return tasks[(doc, number)], None
-        return None, None
+                return tasks[(doc, number)], None, 1.0
+        return None, None, 0.0
 
     def _task_answer(
         self, query: Query, task: TaskRecord, hit: ChunkHit | None, titles: dict[str, str]
@@ -260,11 +265,11 @@ class Assistant:
         self, query: Query, scope: list[str] | None, record: str | None = None
     ) -> Evidence | None:
         hits = self._retriever.search(query.text, k=6, record=record, documents=scope)
-        return best_sentence(query, hits, self._retriever.lexical)
+        return best_sentence(query, hits, self._retriever.lexical, self._titles())
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
         hits = self._retriever.search(query.text, k=6, documents=scope)
-        evidence = best_sentence(query, hits, self._retriever.lexical)
+        evidence = best_sentence(query, hits, self._retriever.lexical, titles)
         if evidence is None or not self._supported(query, evidence):
             return Answer(self._t.render("not_found"), False, _sources(hits, titles),
                           intent=query.intent.value, titles=titles)
@@ -293,6 +298,9 @@ class Assistant:
         return reply.strip()
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _titles(self) -> dict[str, str]:
+        return {d.id: d.title for d in self._repo.active_documents()}
 
     def _document_scope(self, query: Query, documents: dict[str, Document]) -> list[str] | None:
         """Documents a question names ("NQ 57", "kế hoạch 312"); None means all."""

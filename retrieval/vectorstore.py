@@ -45,6 +45,7 @@ class ChunkHit:
     score: float
     record: str = "prose"
     number: str = ""  # task or target number for record chunks
+    heading: str = ""  # the chunk's heading path, " > "-joined
 
 
 class VectorIndex(Protocol):
@@ -191,6 +192,7 @@ class ChromaIndex:
                     score=1.0 - float(distance),
                     record=str(meta.get("record", "prose")),
                     number=str(meta.get("task_number") or meta.get("target_number") or ""),
+                    heading=str(meta.get("heading", "")),
                 )
             )
         return hits
@@ -207,7 +209,8 @@ class ChromaIndex:
             ChunkHit(id=i, text=t, document_id=str(m["document_id"]), version=int(m["version"]),
                      locator=str(m.get("locator", "")), kind=str(m.get("kind", "prose")),
                      score=0.0, record=str(m.get("record", "prose")),
-                     number=str(m.get("task_number") or m.get("target_number") or ""))
+                     number=str(m.get("task_number") or m.get("target_number") or ""),
+                     heading=str(m.get("heading", "")))
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
