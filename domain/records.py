@@ -71,6 +71,7 @@ class TaskRecord:
     output: str
     deadline: Deadline
     locator: str = ""
+    raw: str = ""  # the row as the document wrote it (cited as evidence)
 
     def to_json(self, document_title: str = "") -> dict[str, Any]:
         return {
@@ -104,6 +105,17 @@ class TargetRecord:
     mandatory: bool | None = None
     locator: str = ""
     note: str = ""  # the rest of the row: assessment method, remarks
+    raw: str = ""  # the row as the document wrote it (cited as evidence)
+
+    def target_text(self) -> str:
+        """The target with its unit: "≥ 90%", "Tối thiểu 03 điểm phát"."""
+        if not self.value:
+            return ""
+        if self.unit.startswith("%"):
+            return f"{self.value}{self.unit}" if not self.value.endswith("%") else self.value
+        if self.unit and self.unit.lower() not in self.value.lower():
+            return f"{self.value} {self.unit[:1].lower()}{self.unit[1:]}"
+        return self.value
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

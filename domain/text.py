@@ -51,6 +51,15 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(canonical(text).lower())
 
 
+# Spelling variants that differ only in i/y ("tỉ lệ" = "tỷ lệ", "kĩ năng" = "kỹ năng").
+_I_Y = {"ti": "ty", "ki": "ky"}
+
+
+def syllable(folded_word: str) -> str:
+    """One spelling for a folded syllable's i/y variants."""
+    return _I_Y.get(folded_word, folded_word)
+
+
 def folded_tokens(text: str) -> list[str]:
-    """Syllables of ``text`` with diacritics stripped."""
-    return _WORD.findall(fold(text))
+    """Syllables of ``text`` with diacritics stripped ("tỉ"/"tỷ" read alike)."""
+    return [syllable(t) for t in _WORD.findall(fold(text))]

@@ -72,21 +72,23 @@ def task_text(task: TaskRecord) -> str:
     parts.append(f"Cơ quan phối hợp: {', '.join(task.coordinating_agencies) or '-'}")
     parts.append(f"Kết quả: {task.output or '-'}")
     parts.append(f"Thời gian hoàn thành: {task.deadline.text or '-'}")
-    return ". ".join(parts)
+    text = ". ".join(parts)
+    return f"{text}\nNguyên văn: {task.raw}" if task.raw else text
 
 
 def target_text(target: TargetRecord) -> str:
     """The searchable text of a target or criterion row."""
-    parts = [f"Chỉ tiêu {target.number}: {target.indicator}"]
-    if target.unit or target.value:
-        parts.append(f"Đơn vị tính: {target.unit or '-'}; mục tiêu: {target.value or '-'}")
+    parts = [f"Chỉ tiêu {target.number}: {target.indicator.rstrip('. ')}"]
+    if target.value:
+        parts.append(f"Mục tiêu: {target.target_text()}")
     if target.agency:
         parts.append(f"Cơ quan theo dõi: {target.agency}")
     if target.mandatory is not None:
         parts.append("Tiêu chí bắt buộc" if target.mandatory else "Tiêu chí mở rộng")
     if target.note:
         parts.append(f"Phương pháp đánh giá: {target.note}")
-    return ". ".join(parts)
+    text = ". ".join(parts)
+    return f"{text}\nNguyên văn: {target.raw}" if target.raw else text
 
 
 def chunk_document(

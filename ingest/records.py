@@ -56,9 +56,10 @@ def extract_records(
         ranges.append((table.start_line, table.end_line))
         section = _table_section(lines, table.start_line) or f"Bảng {t_index + 1}"
         for row in table.rows:
+            raw = " ".join(line for segment in row.segments for line in segment)
             tasks.append(
                 _task(row.cells, row.number, row.group, section, document_id, version, gazetteer,
-                      locator=f"{section}, nhiệm vụ {row.number}")
+                      locator=f"{section}, nhiệm vụ {row.number}", raw=raw)
             )
     for t_index, real in enumerate(doc.tables):
         roles = [_cell_role(cell) for cell in real.header]
@@ -80,6 +81,7 @@ def _task(
     version: int,
     gazetteer: Gazetteer,
     locator: str,
+    raw: str = "",
 ) -> TaskRecord:
     output = canonical(cells.get("output", "")).strip(" -–")
     return TaskRecord(
@@ -93,6 +95,7 @@ def _task(
         output=output,
         deadline=parse_deadline(cells.get("deadline", "").strip().removesuffix("./.").strip()),
         locator=locator,
+        raw=canonical(raw),
     )
 
 
@@ -132,7 +135,7 @@ def _real_task_rows(
         number = cells.get("number") or str(counter)
         tasks.append(
             _task(cells, number.rstrip("."), group, section, document_id, version, gazetteer,
-                  locator=f"{section}, nhiệm vụ {number.rstrip('.')}")
+                  locator=f"{section}, nhiệm vụ {number.rstrip('.')}", raw=" | ".join(row))
         )
     return tasks
 
@@ -160,6 +163,7 @@ def _real_target_rows(
                 agency=cells.get("lead", ""),
                 mandatory=None if not mandatory else fold(mandatory.group(1)) == "bat buoc",
                 locator=f"{section}, chỉ tiêu {cells.get('number') or i}",
+                raw=" | ".join(row),
             )
         )
     return targets
@@ -274,6 +278,7 @@ def _target_from_text(
         mandatory=None if not mandatory else fold(mandatory.group(1)) == "bat buoc",
         locator=f"{section}, chỉ tiêu {number}",
         note=note,
+        raw=text,
     )
 
 

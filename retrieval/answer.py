@@ -13,12 +13,21 @@ from retrieval.vectorstore import ChunkHit
 
 __all__ = ["Evidence", "best_sentence", "coverage", "split_sentences"]
 
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)|(?<=:)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)|(?<=:)\s+")
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•+]|[a-zđ]\)|\(?\d{1,2}\))\s")
+# A figure: a number that is not a list enumerator "(8)" nor part of a code "04-NQ/TU".
+_FIGURE = re.compile(r"(?<![\w/(-])\d+(?:[.,]\d+)*(?![\w)]|[-/][A-ZĐa-z])")
+_TIME = re.compile(r"\b\d{1,2}\s*(?:giờ|h\b|:\d\d)|\b(?:sáng|chiều|tối)\b", re.IGNORECASE)
+_TIME_CUES = ("khung gio", "may gio", "gio nao", "luc nao trong ngay")
+_PHONE_CUES = ("so dien thoai", "dien thoai lien he", "hotline", "so dt")
+_PHONE = re.compile(r"\b0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}\b")
 _QUANTITY_CUES = ("bao nhieu", "may", "ty le", "ti le", "phan tram", "muc tieu", "chi tieu",
                   "thu may", "hang may", "dat bao", "so luong", "nhom", "top")
 _MAX_ANSWER = 420
 _RANK_PRIOR = 0.12  # weight of the chunk's fused rank when choosing a sentence
 _QUANTITY_BONUS = 0.08  # a sentence with a figure, for "bao nhiêu" questions
+_MISSING_TYPE = 0.3  # a sentence without the kind of fact asked (a figure, a time)
+_LIST_WINDOW = 480  # characters of list items gathered after a "...:" lead-in
 
 
 @dataclass(frozen=True)
@@ -64,24 +73,51 @@ def best_sentence(
     :returns: None when there is no hit.
     """
     titles = titles or {}
-    wants_quantity = any(cue in query.folded for cue in _QUANTITY_CUES)
+    wants_quantity = wants_quantity_of(query)
     best: tuple[float, Evidence] | None = None
     for rank, hit in enumerate(hits):
         sentences = [hit.text] if hit.record in ("task", "target") else split_sentences(hit.text)
         for i, sentence in enumerate(sentences):
             window = sentence
-            if sentence.rstrip().endswith(":") and i + 1 < len(sentences):
-                window = f"{sentence} {sentences[i + 1]}"
+            if sentence.rstrip().endswith(":"):
+                # a lead-in: the answer is the list that follows
+                for item in sentences[i + 1:]:
+                    if len(window) > _LIST_WINDOW or (not _LIST_ITEM.match(item)
+                                                      and window != sentence):
+                        break
+                    window = f"{window} {item}"
             context = f"{titles.get(hit.document_id, '')} {hit.heading}"
             cov = coverage(query.topic, f"{context} {window}", lexical)
             score = cov + _RANK_PRIOR / (rank + 1)
-            if wants_quantity and re.search(r"\d", window):
+            if not has_answer_type(query, window):
+                score -= _MISSING_TYPE
+            elif wants_quantity:
                 score += _QUANTITY_BONUS
             if query.years and not all(y in window or y in hit.text for y in query.years):
                 score -= 0.3
             if best is None or score > best[0]:
                 best = (score, Evidence(window, hit, cov))
     return best[1] if best else None
+
+
+def wants_quantity_of(query: Query) -> bool:
+    return any(cue in query.folded for cue in _QUANTITY_CUES)
+
+
+def has_answer_type(query: Query, text: str) -> bool:
+    """Whether ``text`` holds the kind of fact the question asks for.
+
+    "bao nhiêu" needs a figure that the question does not already state, "khung giờ nào"
+    a time of day, "số điện thoại" a phone number; other questions need nothing special.
+    """
+    if any(cue in query.folded for cue in _TIME_CUES):
+        return bool(_TIME.search(text))
+    if any(cue in query.folded for cue in _PHONE_CUES):
+        return bool(_PHONE.search(text))
+    if wants_quantity_of(query):
+        asked = set(query.numbers) | set(query.years)
+        return any(m.group(0) not in asked for m in _FIGURE.finditer(text))
+    return True
 
 
 def trim(sentence: str, topic: Sequence[str], limit: int = _MAX_ANSWER) -> str:

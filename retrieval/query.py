@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from enum import Enum
 
 from domain.agencies import Gazetteer
-from domain.text import canonical, fold
+from domain.text import canonical, fold, syllable
 
 __all__ = ["Intent", "Query", "understand", "STOPWORDS"]
 
@@ -57,16 +57,19 @@ _CUES: list[tuple[Intent, tuple[str, ...]]] = [
 # Words that carry no topic: question words, intent cues, plan boilerplate.
 STOPWORDS = frozenset(
     """
-    a ai anh bao nhieu cac cai can cho chu co cua cung da dang de den di do duoc gi hay
-    hoac khi khong la lam luc ma moi mot nao nay neu ngay nhu nhung o ra roi sao se the
-    thi tren trong tu va ve voi vay vi ban nhan dan tinh nao gi khi bao gio nam
-    theo ke hoach thuc hien nhiem vu viec cong tac trien khai phai xong hoan thanh han
-    thoi gian chu tri phoi hop co quan don vi so nganh
+    a ai bao nhieu cac cai can cho co cua cung da dang de den di do duoc gi hay hoac khi
+    khong la lam luc ma moi mot nao nay neu nhu nhung o ra roi sao se the thi tren trong
+    tu va ve voi vay vi tinh nao gi khi bao gio nam phai xong han viec so
     """.split()
 )
-# Phrases that shape the question, not its topic ("bao nhiêu phần trăm", "thứ mấy").
-_QUESTION_PHRASES = ("phan tram", "thu may", "hang may", "so may", "the nao", "ra sao",
-                     "la gi", "nhu the nao", "o dau", "ve dau", "ten goi", "cu the")
+# Phrases that shape the question or name plan machinery, not its topic.
+_QUESTION_PHRASES = (
+    "phan tram", "thu may", "hang may", "so may", "the nao", "ra sao", "la gi", "nhu the nao",
+    "o dau", "ve dau", "ten goi", "cu the", "theo doi", "chiu trach nhiem", "ke hoach",
+    "thuc hien", "trien khai", "nhiem vu", "cong tac", "co quan", "don vi", "chu tri",
+    "phoi hop", "hoan thanh", "thoi gian", "thoi han", "uy ban nhan dan", "ubnd tinh",
+    "khi nao", "nam nao", "ngay nao", "thang nao", "bao gio", "so nao", "nganh nao",
+)
 
 _TASK_NUMBER = re.compile(r"\bnhiem vu (?:so |thu )?(\d{1,3})\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -134,15 +137,15 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     days = int(m.group(1)) if (m := _DAYS.search(folded)) else None
     hints = tuple(h for pattern, h in _DOC_HINTS if pattern.search(folded))
     agency_words = {w for a in agencies for w in fold(a).split()}
-    topic_text = folded
+    topic_text = f" {folded} "
     for phrase in _QUESTION_PHRASES:
-        topic_text = topic_text.replace(phrase, " ")
+        topic_text = topic_text.replace(f" {phrase} ", " ")
     for pattern, _ in _DOC_HINTS:
         # the plan a question names scopes the search; it is not what the question is about
         topic_text = pattern.sub(" ", topic_text)
     topic_text = re.sub(r"\b(kh|nq|tw|nq-tw|nq tw)\b", " ", topic_text)
     topic = tuple(
-        w for w in re.findall(r"[0-9a-z]+", topic_text)
+        syllable(w) for w in re.findall(r"[0-9a-z]+", topic_text)
         if w not in STOPWORDS and w not in agency_words and len(w) > 1
     )
     return Query(

@@ -31,14 +31,14 @@ CREATE TABLE IF NOT EXISTS tasks (
     document_id TEXT NOT NULL, version INTEGER NOT NULL, number TEXT NOT NULL,
     section TEXT NOT NULL, name TEXT NOT NULL, lead TEXT NOT NULL, coordinating TEXT NOT NULL,
     output TEXT NOT NULL, deadline_text TEXT NOT NULL, deadline_start TEXT, deadline_end TEXT,
-    recurring TEXT, locator TEXT NOT NULL, position INTEGER NOT NULL
+    recurring TEXT, locator TEXT NOT NULL, position INTEGER NOT NULL, raw TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS tasks_doc ON tasks (document_id, version);
 CREATE TABLE IF NOT EXISTS targets (
     document_id TEXT NOT NULL, version INTEGER NOT NULL, number TEXT NOT NULL,
     section TEXT NOT NULL, indicator TEXT NOT NULL, unit TEXT NOT NULL, value TEXT NOT NULL,
     horizon TEXT NOT NULL, agency TEXT NOT NULL, mandatory INTEGER, locator TEXT NOT NULL,
-    position INTEGER NOT NULL
+    position INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '', raw TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS targets_doc ON targets (document_id, version);
 CREATE TABLE IF NOT EXISTS conversations (
@@ -133,11 +133,11 @@ class Repository:
                  document.issuer, document.issued, document.source, document.content_hash),
             )
             self._db.executemany(
-                "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_task_row(t, i) for i, t in enumerate(tasks)],
             )
             self._db.executemany(
-                "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_target_row(t, i) for i, t in enumerate(targets)],
             )
 
@@ -307,7 +307,7 @@ def _task_row(task: TaskRecord, position: int) -> tuple[object, ...]:
         json.dumps(list(task.lead_agencies), ensure_ascii=False),
         json.dumps(list(task.coordinating_agencies), ensure_ascii=False),
         task.output, d.text, d.start.isoformat() if d.start else None,
-        d.end.isoformat() if d.end else None, d.recurring, task.locator, position,
+        d.end.isoformat() if d.end else None, d.recurring, task.locator, position, task.raw,
     )
 
 
@@ -325,6 +325,7 @@ def _task(row: sqlite3.Row) -> TaskRecord:
             recurring=row["recurring"],
         ),
         locator=row["locator"],
+        raw=row["raw"],
     )
 
 
@@ -333,6 +334,7 @@ def _target_row(target: TargetRecord, position: int) -> tuple[object, ...]:
         target.document_id, target.version, target.number, target.section, target.indicator,
         target.unit, target.value, target.horizon, target.agency,
         None if target.mandatory is None else int(target.mandatory), target.locator, position,
+        target.note, target.raw,
     )
 
 
@@ -343,6 +345,8 @@ def _target(row: sqlite3.Row) -> TargetRecord:
         value=row["value"], horizon=row["horizon"], agency=row["agency"],
         mandatory=None if row["mandatory"] is None else bool(row["mandatory"]),
         locator=row["locator"],
+        note=row["note"],
+        raw=row["raw"],
     )
 
 

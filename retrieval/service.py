@@ -14,7 +14,7 @@ from typing import Any
 from domain.agencies import Gazetteer, agency_key
 from domain.records import Document, TaskRecord
 from domain.text import fold
-from retrieval.answer import Evidence, best_sentence, coverage, trim
+from retrieval.answer import Evidence, best_sentence, coverage, has_answer_type, trim
 from retrieval.llm import ChatModel
 from retrieval.query import Intent, Query, understand
 from retrieval.repository import Repository, TaskQuery
@@ -282,7 +282,7 @@ class Assistant:
 
     def _supported(self, query: Query, evidence: Evidence) -> bool:
         """Evidence answers the question: it covers the topic and names the asked years."""
-        if evidence.coverage < MIN_COVERAGE:
+        if evidence.coverage < MIN_COVERAGE or not has_answer_type(query, evidence.sentence):
             return False
         window = f"{evidence.sentence} {evidence.chunk.text}"
         return all(year in window for year in query.years)
