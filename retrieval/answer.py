@@ -13,16 +13,20 @@ from retrieval.vectorstore import ChunkHit
 
 __all__ = ["Evidence", "best_sentence", "coverage", "split_sentences"]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)|(?<=:)\s+")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)|(?<=:)\s+"
+    r"|(?<=;)\s+(?=\(\d{1,3}\)|[a-zđ]\)\s)"
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•+]|[a-zđ]\)|\(?\d{1,2}\))\s")
 # A figure: a number that is not a list enumerator "(8)" nor part of a code "04-NQ/TU".
-_FIGURE = re.compile(r"(?<![\w/(-])\d+(?:[.,]\d+)*(?![\w)]|[-/][A-ZĐa-z])")
+_FIGURE = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?![\w)]|[-/][A-ZĐa-z])")
 _TIME = re.compile(r"\b\d{1,2}\s*(?:giờ|h\b|:\d\d)|\b(?:sáng|chiều|tối)\b", re.IGNORECASE)
 _TIME_CUES = ("khung gio", "may gio", "gio nao", "luc nao trong ngay")
 _PHONE_CUES = ("so dien thoai", "dien thoai lien he", "hotline", "so dt")
 _PHONE = re.compile(r"\b0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}\b")
-_QUANTITY_CUES = ("bao nhieu", "may", "ty le", "ti le", "phan tram", "muc tieu", "chi tieu",
-                  "thu may", "hang may", "dat bao", "so luong", "nhom", "top")
+_QUANTITY_CUES = ("bao nhieu", "may lan", "may diem", "ty le", "ti le", "phan tram", "muc tieu",
+                  "chi tieu", "thu may", "hang may", "dat bao", "so luong", "nhom may", "top may",
+                  "so may")
 _MAX_ANSWER = 420
 _RANK_PRIOR = 0.12  # weight of the chunk's fused rank when choosing a sentence
 _QUANTITY_BONUS = 0.08  # a sentence with a figure, for "bao nhiêu" questions
@@ -93,15 +97,21 @@ def best_sentence(
                 score -= _MISSING_TYPE
             elif wants_quantity:
                 score += _QUANTITY_BONUS
-            if query.years and not all(y in window or y in hit.text for y in query.years):
+            if query.years and not all(y in f"{window} {hit.text} {hit.heading}"
+                                       for y in query.years):
                 score -= 0.3
             if best is None or score > best[0]:
                 best = (score, Evidence(window, hit, cov))
     return best[1] if best else None
 
 
+def _asks(query: Query, cues: tuple[str, ...]) -> bool:
+    padded = f" {query.folded} "
+    return any(f" {cue} " in padded for cue in cues)
+
+
 def wants_quantity_of(query: Query) -> bool:
-    return any(cue in query.folded for cue in _QUANTITY_CUES)
+    return _asks(query, _QUANTITY_CUES)
 
 
 def has_answer_type(query: Query, text: str) -> bool:
@@ -110,9 +120,9 @@ def has_answer_type(query: Query, text: str) -> bool:
     "bao nhiêu" needs a figure that the question does not already state, "khung giờ nào"
     a time of day, "số điện thoại" a phone number; other questions need nothing special.
     """
-    if any(cue in query.folded for cue in _TIME_CUES):
+    if _asks(query, _TIME_CUES):
         return bool(_TIME.search(text))
-    if any(cue in query.folded for cue in _PHONE_CUES):
+    if _asks(query, _PHONE_CUES):
         return bool(_PHONE.search(text))
     if wants_quantity_of(query):
         asked = set(query.numbers) | set(query.years)

@@ -62,6 +62,15 @@ STOPWORDS = frozenset(
     tu va ve voi vay vi tinh nao gi khi bao gio nam phai xong han viec so
     """.split()
 )
+# The same function words with their diacritics: a question typed with diacritics keeps
+# content syllables that fold onto a function word ("đề án" vs "để", "số" vs "sở").
+STOPWORDS_VI = frozenset(
+    """
+    a ai bao nhiêu các cái cần cho có của cũng đã đang để đến đi đó được gì hay hoặc khi
+    không là làm lúc mà mỗi một nào này nếu như những ở ra rồi sao sẽ thế thì trên trong
+    từ và về với vậy vì tỉnh gì giờ năm phải xong hạn việc sở mấy theo nay nào
+    """.split()
+)
 # Phrases that shape the question or name plan machinery, not its topic.
 _QUESTION_PHRASES = (
     "phan tram", "thu may", "hang may", "so may", "the nao", "ra sao", "la gi", "nhu the nao",
@@ -78,6 +87,9 @@ _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*((?:19|20
 _MONTH = re.compile(r"\bthang\s+(\d{1,2})\b(?:\s*(?:/|nam)\s*((?:19|20)\d\d))?")
 _DAYS = re.compile(r"\b(\d{1,3})\s*ngay\s*(?:toi|sap toi|nua)\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# Words that name the plan a question is scoped to; they are not what it is about.
+_HINT_PHRASES = ("nghi quyet 57", "nghi quyet so 57", "nq 57", "ke hoach 57", "57 nq tw", "nq tw",
+                 "kh", "nq", "tw", "57")
 # Plan hints: "NQ 57", "nghị quyết 57", "kế hoạch 312", "công văn ... cấp xã", "DTI".
 _DOC_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:nq|nghi quyet)\s*(?:so\s*)?57\b|\bke hoach 57\b"), "57"),
@@ -137,17 +149,7 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     days = int(m.group(1)) if (m := _DAYS.search(folded)) else None
     hints = tuple(h for pattern, h in _DOC_HINTS if pattern.search(folded))
     agency_words = {w for a in agencies for w in fold(a).split()}
-    topic_text = f" {folded} "
-    for phrase in _QUESTION_PHRASES:
-        topic_text = topic_text.replace(f" {phrase} ", " ")
-    for pattern, _ in _DOC_HINTS:
-        # the plan a question names scopes the search; it is not what the question is about
-        topic_text = pattern.sub(" ", topic_text)
-    topic_text = re.sub(r"\b(kh|nq|tw|nq-tw|nq tw)\b", " ", topic_text)
-    topic = tuple(
-        syllable(w) for w in re.findall(r"[0-9a-z]+", topic_text)
-        if w not in STOPWORDS and w not in agency_words and len(w) > 1
-    )
+    topic = _topic(text, agency_words)
     return Query(
         text=text,
         folded=folded,
@@ -162,6 +164,32 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
         doc_hints=hints,
         topic=topic,
     )
+
+
+def _topic(text: str, agency_words: set[str]) -> tuple[str, ...]:
+    """Folded content syllables of a question.
+
+    Question-shaping phrases are removed first; function words are then judged with
+    diacritics when the question has them ("đề án" stays, "để" goes).
+    """
+    words = re.findall(r"[0-9a-zà-ỹđ]+", text.lower())
+    folded = [fold(w) for w in words]
+    removed = [False] * len(words)
+    for phrase in (*_QUESTION_PHRASES, *_HINT_PHRASES):
+        parts = phrase.split()
+        for i in range(len(folded) - len(parts) + 1):
+            if folded[i:i + len(parts)] == parts:
+                for j in range(i, i + len(parts)):
+                    removed[j] = True
+    has_marks = fold(text) != text.lower()
+    topic: list[str] = []
+    for word, f, gone in zip(words, folded, removed, strict=True):
+        if gone or f in agency_words or len(f) < 2:
+            continue
+        if (word in STOPWORDS_VI) if has_marks else (f in STOPWORDS):
+            continue
+        topic.append(syllable(f))
+    return tuple(topic)
 
 
 def _period(folded: str, today: date) -> tuple[date, date] | None:

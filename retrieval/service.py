@@ -284,7 +284,8 @@ class Assistant:
         """Evidence answers the question: it covers the topic and names the asked years."""
         if evidence.coverage < MIN_COVERAGE or not has_answer_type(query, evidence.sentence):
             return False
-        window = f"{evidence.sentence} {evidence.chunk.text}"
+        chunk = evidence.chunk
+        window = f"{evidence.sentence} {chunk.text} {chunk.heading}"
         return all(year in window for year in query.years)
 
     def _llm_answer(self, query: Query, hits: Sequence[ChunkHit], fallback: str) -> str | None:
