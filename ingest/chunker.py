@@ -51,7 +51,7 @@ def _paragraphs(lines: Sequence[Line]) -> list[tuple[str, int | None]]:
             not current
             or heading_level(text) is not None
             or _BULLET.match(text) is not None
-            or current.rstrip().endswith((".", ":", ";", "!", "?"))
+            or current.rstrip().endswith((".", "!", "?"))
             and text[:1].isupper()
         )
         if starts_new:

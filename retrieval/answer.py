@@ -14,12 +14,18 @@ from retrieval.vectorstore import ChunkHit
 __all__ = ["Evidence", "best_sentence", "coverage", "split_sentences"]
 
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)|(?<=:)\s+"
+    r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)"
+    r"|(?<=:)\s+(?=[-–•+]\s|\(?\d{1,2}\)|[a-zđ]\)\s)"
     r"|(?<=;)\s+(?=\(\d{1,3}\)|[a-zđ]\)\s)"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•+]|[a-zđ]\)|\(?\d{1,2}\))\s")
 # A figure: a number that is not a list enumerator "(8)" nor part of a code "04-NQ/TU".
 _FIGURE = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?![\w)]|[-/][A-ZĐa-z])")
+# Dates and record labels ("Chỉ tiêu 16:") hold digits that are not the figure asked for.
+_NOT_FIGURES = re.compile(
+    r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{4}\b|\b(?:Chỉ tiêu|Nhiệm vụ|Tiêu chí)\s+\d+\s*:"
+    r"|\b(?:ngày|năm)\s+\d+", re.IGNORECASE
+)
 _TIME = re.compile(r"\b\d{1,2}\s*(?:giờ|h\b|:\d\d)|\b(?:sáng|chiều|tối)\b", re.IGNORECASE)
 _TIME_CUES = ("khung gio", "may gio", "gio nao", "luc nao trong ngay")
 _PHONE_CUES = ("so dien thoai", "dien thoai lien he", "hotline", "so dt")
@@ -126,7 +132,8 @@ def has_answer_type(query: Query, text: str) -> bool:
         return bool(_PHONE.search(text))
     if wants_quantity_of(query):
         asked = set(query.numbers) | set(query.years)
-        return any(m.group(0) not in asked for m in _FIGURE.finditer(text))
+        plain = _NOT_FIGURES.sub(" ", text)
+        return any(m.group(0) not in asked for m in _FIGURE.finditer(plain))
     return True
 
 

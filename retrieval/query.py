@@ -59,7 +59,7 @@ STOPWORDS = frozenset(
     """
     a ai bao nhieu cac cai can cho co cua cung da dang de den di do duoc gi hay hoac khi
     khong la lam luc ma moi mot nao nay neu nhu nhung o ra roi sao se the thi tren trong
-    tu va ve voi vay vi tinh nao gi khi bao gio nam phai xong han viec so
+    tu va ve voi vay vi tinh nao gi khi bao gio nam phai xong han viec so theo may
     """.split()
 )
 # The same function words with their diacritics: a question typed with diacritics keeps
@@ -87,15 +87,15 @@ _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*((?:19|20
 _MONTH = re.compile(r"\bthang\s+(\d{1,2})\b(?:\s*(?:/|nam)\s*((?:19|20)\d\d))?")
 _DAYS = re.compile(r"\b(\d{1,3})\s*ngay\s*(?:toi|sap toi|nua)\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-# Words that name the plan a question is scoped to; they are not what it is about.
-_HINT_PHRASES = ("nghi quyet 57", "nghi quyet so 57", "nq 57", "ke hoach 57", "57 nq tw", "nq tw",
-                 "kh", "nq", "tw", "57")
+# Words that name a plan's kind; with its number they scope a question, not its topic.
+_HINT_PHRASES = ("nghi quyet", "nq", "kh", "tw", "nq tw")
 # Plan hints: "NQ 57", "nghị quyết 57", "kế hoạch 312", "công văn ... cấp xã", "DTI".
-_DOC_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:nq|nghi quyet)\s*(?:so\s*)?57\b|\bke hoach 57\b"), "57"),
-    (re.compile(r"\bdti\b"), "dti"),
-    (re.compile(r"\bcap xa\b|\bchuyen doi so toan dien\b"), "cap xa"),
+# A plan named by its kind and number: "NQ 57", "Nghị quyết số 57", "kế hoạch 312".
+_NAMED_PLAN = re.compile(
+    r"\b(?:nq|nghi quyet|kh|ke hoach|cong van|cv|quyet dinh|qd|chuong trinh)\s*(?:so\s*)?"
+    r"(\d{1,4})\b"
 )
+_ACRONYM = re.compile(r"\b[A-ZĐ]{2,6}\b")
 
 
 @dataclass(frozen=True)
@@ -147,9 +147,13 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     if period and intent is Intent.GENERAL and "nhiem vu" in folded:
         intent = Intent.DUE
     days = int(m.group(1)) if (m := _DAYS.search(folded)) else None
-    hints = tuple(h for pattern, h in _DOC_HINTS if pattern.search(folded))
+    hints = tuple(dict.fromkeys(
+        [m.group(1) for m in _NAMED_PLAN.finditer(folded)]
+        + [fold(a) for a in _ACRONYM.findall(text) if a not in ("UBND", "HĐND", "KH", "NQ")]
+    ))
     agency_words = {w for a in agencies for w in fold(a).split()}
-    topic = _topic(text, agency_words)
+    plan_numbers = {m.group(1) for m in _NAMED_PLAN.finditer(folded)}
+    topic = tuple(w for w in _topic(text, agency_words) if w not in plan_numbers)
     return Query(
         text=text,
         folded=folded,

@@ -309,10 +309,11 @@ class Assistant:
             return None
         scope = []
         for doc in documents.values():
-            text = fold(f"{doc.title} {doc.number or ''} {doc.id}")
-            if any(hint in text for hint in query.doc_hints):
+            words = set(re.findall(r"[0-9a-z]+", fold(f"{doc.title} {doc.number or ''} {doc.id}")))
+            if any(hint in words for hint in query.doc_hints):
                 scope.append(doc.id)
-        return scope or None
+        # a hint that names every plan (or none) narrows nothing
+        return scope if scope and len(scope) < len(documents) else None
 
 
 _TASK_INTENTS = (Intent.DEADLINE, Intent.LEAD, Intent.COORDINATING, Intent.OUTPUT)
