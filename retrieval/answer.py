@@ -17,6 +17,7 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)"
     r"|(?<=:)\s+(?=[-–•+]\s|\(?\d{1,2}\)|[a-zđ]\)\s)"
     r"|(?<=;)\s+(?=\(\d{1,3}\)|[a-zđ]\)\s)"
+    r"|\s+(?=Nhiệm vụ \d{1,2}\s*:)"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•+]|[a-zđ]\)|\(?\d{1,2}\))\s")
 # A figure: a number that is not a list enumerator "(8)" nor part of a code "04-NQ/TU".
@@ -62,6 +63,9 @@ def coverage(topic: Sequence[str], text: str, lexical: LexicalIndex) -> float:
         return 0.0
     terms = list(topic) + [f"{a}_{b}" for a, b in zip(topic, topic[1:], strict=False)]
     present = set(analyse(text))
+    for word, also in _SYNONYMS.items():
+        if word in present:
+            present.update(also)
     total = sum(lexical.idf(t) for t in terms)
     found = sum(lexical.idf(t) for t in terms if t in present)
     return found / total if total else 0.0
@@ -103,12 +107,35 @@ def best_sentence(
                 score -= _MISSING_TYPE
             elif wants_quantity:
                 score += _QUANTITY_BONUS
+            role = _ROLE_WORDS.get(query.intent.value)
+            if role and role in fold(window):
+                score += _QUANTITY_BONUS
             if query.years and not all(y in f"{window} {hit.text} {hit.heading}"
                                        for y in query.years):
                 score -= 0.3
             if best is None or score > best[0]:
                 best = (score, Evidence(window, hit, cov))
     return best[1] if best else None
+
+
+# Words that follow "bao nhiêu" without naming what is counted.
+_NOT_COUNTED = frozenset("moi mot va thi la trong cua duoc dat tang phan o tai nhu the".split())
+_AGENCY_MENTION = re.compile(
+    r"\b(?:Sở|UBND|Ủy ban|Uỷ ban|Ban|Công an|Văn phòng|Bộ|Cục|Chi nhánh|Đài|Tỉnh ủy|Tỉnh uỷ|"
+    r"Hội đồng|Trung tâm|Kho bạc|Bảo hiểm)\b"
+)
+_ROLE_WORDS = {"lead_agency": "chu tri", "coordinating": "phoi hop"}
+# Index-side synonyms: a text saying "App" also says "ứng dụng".
+_SYNONYMS = {"app": ("ung", "dung", "ung_dung"), "website": ("trang", "thong", "tin"),
+             "hotline": ("duong", "day", "nong", "duong_day", "day_nong")}
+
+
+def _counted_noun(query: Query) -> str | None:
+    """What "bao nhiêu X" counts (its first syllable), when it names something."""
+    match = re.search(r"\bbao nhieu ([a-z]+)", query.folded)
+    if match and match.group(1) not in _NOT_COUNTED:
+        return match.group(1)
+    return None
 
 
 def _asks(query: Query, cues: tuple[str, ...]) -> bool:
@@ -130,10 +157,17 @@ def has_answer_type(query: Query, text: str) -> bool:
         return bool(_TIME.search(text))
     if _asks(query, _PHONE_CUES):
         return bool(_PHONE.search(text))
+    if query.intent.value in _ROLE_WORDS:
+        return bool(_AGENCY_MENTION.search(text))
     if wants_quantity_of(query):
         asked = set(query.numbers) | set(query.years)
         plain = _NOT_FIGURES.sub(" ", text)
-        return any(m.group(0) not in asked for m in _FIGURE.finditer(plain))
+        figures = [m for m in _FIGURE.finditer(plain) if m.group(0) not in asked]
+        noun = _counted_noun(query)
+        if noun is None:
+            return bool(figures)
+        # "bao nhiêu xã" is answered by "15 xã", not by some other figure
+        return any(fold(plain[m.end():m.end() + 30]).split()[:3].count(noun) for m in figures)
     return True
 
 
