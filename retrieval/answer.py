@@ -138,6 +138,15 @@ def _counted_noun(query: Query) -> str | None:
     return None
 
 
+_YEAR_MENTION = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _year_of(text: str, position: int) -> str | None:
+    """The year mentioned nearest to ``position`` in ``text`` (None if no year is)."""
+    years = [(abs(m.start() - position), m.group(0)) for m in _YEAR_MENTION.finditer(text)]
+    return min(years)[1] if years else None
+
+
 def _asks(query: Query, cues: tuple[str, ...]) -> bool:
     padded = f" {query.folded} "
     return any(f" {cue} " in padded for cue in cues)
@@ -161,8 +170,10 @@ def has_answer_type(query: Query, text: str) -> bool:
         return bool(_AGENCY_MENTION.search(text))
     if wants_quantity_of(query):
         asked = set(query.numbers) | set(query.years)
-        plain = _NOT_FIGURES.sub(" ", text)
+        plain = _NOT_FIGURES.sub(lambda m: " " * len(m.group(0)), text)  # keep positions
         figures = [m for m in _FIGURE.finditer(plain) if m.group(0) not in asked]
+        if query.years:
+            figures = [m for m in figures if _year_of(text, m.start()) in (None, *query.years)]
         noun = _counted_noun(query)
         if noun is None:
             return bool(figures)
