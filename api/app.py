@@ -8,7 +8,11 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field, field_validator
+
+from pathlib import Path
 
 from api.container import Container, build_container
 from domain.errors import DocumentNotFoundError, StoreError
@@ -16,6 +20,23 @@ from domain.settings import Settings
 from retrieval.repository import TaskQuery
 
 __all__ = ["create_app"]
+
+
+STATIC = Path(__file__).parent / "static"
+
+
+class AskRequest(BaseModel):
+    """A chat question; ``conversation_id`` links follow-ups."""
+
+    question: str = Field(min_length=1, max_length=1000)
+    conversation_id: str | None = Field(default=None, max_length=200)
+
+    @field_validator("question")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("blank")
+        return value.strip()
 
 
 def get_container(request: Request) -> Container:
@@ -39,6 +60,28 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
                 app.state.container.close()
 
     app = FastAPI(title="Trợ lý Kế hoạch (planbot)", version="0.1.0", lifespan=lifespan)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = {str(e["loc"][-1]) for e in exc.errors() if e.get("loc")}
+        if "question" in fields:
+            message = (f"Câu hỏi không được để trống và không dài quá "
+                       f"{settings.max_question_chars} ký tự.")
+        else:
+            message = "Yêu cầu không hợp lệ: " + ", ".join(sorted(fields))
+        return JSONResponse(status_code=422, content={"detail": message,
+                                                      "errors": jsonable(exc.errors())})
+
+    @app.get("/", include_in_schema=False)
+    def chat_page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.post("/ask")
+    def ask(body: AskRequest, c: ContainerDep) -> dict[str, Any]:
+        if len(body.question) > c.settings.max_question_chars:
+            raise HTTPException(422, f"Câu hỏi không được dài quá {c.settings.max_question_chars}"
+                                     " ký tự.")
+        return c.assistant.ask(body.question, body.conversation_id).to_json()
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
@@ -92,6 +135,12 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         }
 
     return app
+
+
+def jsonable(errors: Any) -> Any:
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(errors, exclude={"ctx", "input", "url"})
 
 
 def _doc_json(doc: Any, c: Container) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.container import Container
+from api.container import Container, build_assistant
 from domain.agencies import Gazetteer
 from domain.settings import Settings
 from tests.conftest import NQ57
@@ -17,8 +17,10 @@ from tests.conftest import NQ57
 def client(services, tmp_path: Path):
     services.ingestor.ingest_file(NQ57)
     settings = Settings(data_dir=tmp_path, today=date(2025, 9, 10))
+    gazetteer = Gazetteer.load()
     container = Container(settings, services.repo, services.index, services.embeddings,
-                          Gazetteer.load(), services.ingestor)
+                          gazetteer, services.ingestor,
+                          build_assistant(settings, services.repo, services.index, gazetteer))
     with TestClient(create_app(settings, container)) as c:
         yield c
 
@@ -70,3 +72,24 @@ def test_documents_and_unknown_id(client: TestClient):
 def test_health(client: TestClient):
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["documents"] == 1
+
+
+def test_ask_answers_a_task_question_from_its_record(client: TestClient):
+    body = client.post("/ask", json={"question": "Ai chủ trì nhiệm vụ bệnh án điện tử?"}).json()
+    assert set(body) == {"answer", "found", "sources", "tasks"}
+    assert body["found"] is True
+    assert body["answer"].startswith("Cơ quan chủ trì: Sở Y tế")
+    assert body["tasks"][0]["number"] == "56"
+    assert body["sources"][0]["locator"].endswith("nhiệm vụ 56")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 1001])
+def test_ask_rejects_empty_and_overlong_questions(client: TestClient, question: str):
+    response = client.post("/ask", json={"question": question})
+    assert response.status_code == 422
+    assert "Câu hỏi không được để trống" in response.json()["detail"]
+
+
+def test_chat_page_is_served(client: TestClient):
+    page = client.get("/")
+    assert page.status_code == 200 and "Trợ lý Kế hoạch" in page.text
