@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.text import canonical, fold
-from retrieval.lexical import LexicalIndex, analyse
+from retrieval.lexical import LexicalIndex, analyse, expand_query
 from retrieval.query import Query
 from retrieval.vectorstore import ChunkHit
 
@@ -25,7 +25,7 @@ _FIGURE = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?![\w)]|[-/][A-ZĐa-z])")
 # Dates and record labels ("Chỉ tiêu 16:") hold digits that are not the figure asked for.
 _NOT_FIGURES = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{4}\b|\b(?:Chỉ tiêu|Nhiệm vụ|Tiêu chí)\s+\d+\s*:"
-    r"|\b(?:ngày|năm)\s+\d+", re.IGNORECASE
+    r"|\b(?:ngày|năm)\s+\d+|https?://\S+|www\.\S+", re.IGNORECASE
 )
 _TIME = re.compile(r"\b\d{1,2}\s*(?:giờ|h\b|:\d\d)|\b(?:sáng|chiều|tối)\b", re.IGNORECASE)
 _TIME_CUES = ("khung gio", "may gio", "gio nao", "luc nao trong ngay")
@@ -62,10 +62,7 @@ def coverage(topic: Sequence[str], text: str, lexical: LexicalIndex) -> float:
     if not topic:
         return 0.0
     terms = list(topic) + [f"{a}_{b}" for a, b in zip(topic, topic[1:], strict=False)]
-    present = set(analyse(text))
-    for word, also in _SYNONYMS.items():
-        if word in present:
-            present.update(also)
+    present = set(analyse(expand_query(text)))
     total = sum(lexical.idf(t) for t in terms)
     found = sum(lexical.idf(t) for t in terms if t in present)
     return found / total if total else 0.0
@@ -125,9 +122,6 @@ _AGENCY_MENTION = re.compile(
     r"Hội đồng|Trung tâm|Kho bạc|Bảo hiểm)\b"
 )
 _ROLE_WORDS = {"lead_agency": "chu tri", "coordinating": "phoi hop"}
-# Index-side synonyms: a text saying "App" also says "ứng dụng".
-_SYNONYMS = {"app": ("ung", "dung", "ung_dung"), "website": ("trang", "thong", "tin"),
-             "hotline": ("duong", "day", "nong", "duong_day", "day_nong")}
 
 
 def _counted_noun(query: Query) -> str | None:

@@ -11,7 +11,24 @@ import numpy as np
 
 from domain.text import folded_tokens
 
-__all__ = ["LexicalIndex", "analyse"]
+__all__ = ["LexicalIndex", "SYNONYMS", "analyse", "expand_query"]
+
+# Words plans use interchangeably (folded): a query for one also looks for the others.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ung dung": ("app",),
+    "app": ("ung dung",),
+    "trang thong tin dien tu": ("website", "cong thong tin"),
+    "duong day nong": ("hotline",),
+    "so dien thoai": ("dien thoai", "hotline"),
+}
+
+
+def expand_query(text: str) -> str:
+    """``text`` plus the synonyms of the phrases it contains."""
+    folded = " ".join(folded_tokens(text))
+    extra = [alt for phrase, alts in SYNONYMS.items() if f" {phrase} " in f" {folded} "
+             for alt in alts]
+    return f"{text} {' '.join(extra)}" if extra else text
 
 
 def analyse(text: str) -> list[str]:
@@ -60,7 +77,7 @@ class LexicalIndex:
         """The ``k`` best items for ``text`` (optionally among ``allowed`` keys)."""
         if k <= 0:
             raise ValueError(f"k must be greater than 0, got {k}")
-        query = analyse(text)
+        query = analyse(expand_query(text))
         if not self.keys or not query:
             return []
         scores = np.asarray(self._bm25.get_scores(query))

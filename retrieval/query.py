@@ -87,6 +87,8 @@ _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b(?:\s*(?:/|nam)\s*((?:19|20
 _MONTH = re.compile(r"\bthang\s+(\d{1,2})\b(?:\s*(?:/|nam)\s*((?:19|20)\d\d))?")
 _DAYS = re.compile(r"\b(\d{1,3})\s*ngay\s*(?:toi|sap toi|nua)\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# Phrases that only restate what an intent asks for ("kết quả là gì" asks for the output).
+_INTENT_PHRASES = {Intent.OUTPUT: ("ket qua", "san pham", "dau ra")}
 # Words that name a plan's kind; with its number they scope a question, not its topic.
 _HINT_PHRASES = ("nghi quyet", "nq", "kh", "tw", "nq tw")
 # Plan hints: "NQ 57", "nghị quyết 57", "kế hoạch 312", "công văn ... cấp xã", "DTI".
@@ -153,7 +155,7 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     ))
     agency_words = {w for a in agencies for w in fold(a).split()}
     plan_numbers = {m.group(1) for m in _NAMED_PLAN.finditer(folded)}
-    topic = tuple(w for w in _topic(text, agency_words) if w not in plan_numbers)
+    topic = tuple(w for w in _topic(text, agency_words, intent) if w not in plan_numbers)
     return Query(
         text=text,
         folded=folded,
@@ -170,7 +172,7 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     )
 
 
-def _topic(text: str, agency_words: set[str]) -> tuple[str, ...]:
+def _topic(text: str, agency_words: set[str], intent: Intent) -> tuple[str, ...]:
     """Folded content syllables of a question.
 
     Question-shaping phrases are removed first; function words are then judged with
@@ -179,7 +181,7 @@ def _topic(text: str, agency_words: set[str]) -> tuple[str, ...]:
     words = re.findall(r"[0-9a-zà-ỹđ]+", text.lower())
     folded = [fold(w) for w in words]
     removed = [False] * len(words)
-    for phrase in (*_QUESTION_PHRASES, *_HINT_PHRASES):
+    for phrase in (*_QUESTION_PHRASES, *_HINT_PHRASES, *_INTENT_PHRASES.get(intent, ())):
         parts = phrase.split()
         for i in range(len(folded) - len(parts) + 1):
             if folded[i:i + len(parts)] == parts:

@@ -35,7 +35,10 @@ MIN_TASK_COVERAGE = 0.3
 TASK_PREFERENCE = 0.1
 _LIST_LIMIT = 1400
 _TASK_NAME_LIMIT = 150
-_FOLLOW_UP = re.compile(r"\b(do|nay|tren|con|the con|vay con|nhiem vu nay|viec do)\b")
+# "còn cơ quan phối hợp?", "nhiệm vụ đó hạn khi nào?": a question that names no topic of
+# its own, or points back with "đó/này/trên", continues the previous one.
+_FOLLOW_UP = re.compile(r"^(con|the con|vay con)\b|\b(nhiem vu|viec|de an|ke hoach) (do|nay|tren)\b")
+_POINTERS = frozenset("con do nay tren vay".split())
 _MAX_SOURCES = 4
 
 
@@ -151,6 +154,10 @@ class Assistant:
             for (doc, number), task in tasks.items():
                 if number == query.task_number and (not scope or doc in scope):
                     return task, None, 1.0
+        if previous and previous.get("task") and _is_follow_up(query):
+            doc, number = previous["task"]
+            if (doc, number) in tasks:
+                return tasks[(doc, number)], None, 1.0
         hits = self._retriever.search(query.text, k=5, record="task", documents=scope)
         best: tuple[float, TaskRecord, ChunkHit] | None = None
         for rank, hit in enumerate(hits):
@@ -168,10 +175,6 @@ class Assistant:
                 best = (score, task, hit)
         if best and best[0] >= MIN_TASK_COVERAGE:
             return best[1], best[2], best[0]
-        if previous and previous.get("task") and _is_follow_up(query):
-            doc, number = previous["task"]
-            if (doc, number) in tasks:
-                return tasks[(doc, number)], None, 1.0
         return None, None, 0.0
 
     def _task_answer(
@@ -269,7 +272,7 @@ class Assistant:
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
         hits = self._retriever.search(query.text, k=6, documents=scope)
-        evidence = best_sentence(query, hits, self._retriever.lexical, titles)
+        evidence = best_sentence(query, hits, self._retriever.lexical, self._titles())
         if evidence is None or not self._supported(query, evidence):
             return Answer(self._t.render("not_found"), False, _sources(hits, titles),
                           intent=query.intent.value, titles=titles)
@@ -321,7 +324,8 @@ _SCOPE_WORDS = frozenset("nghi quyet nq 57 tw ke hoach kh xay dung nhung nao gi"
 
 
 def _is_follow_up(query: Query) -> bool:
-    return len(query.topic) <= 3 or bool(_FOLLOW_UP.search(query.folded))
+    own_topic = [w for w in query.topic if w not in _POINTERS]
+    return len(own_topic) <= 1 or bool(_FOLLOW_UP.search(query.folded))
 
 
 def _clip(text: str, limit: int) -> str:
@@ -329,7 +333,7 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _short_title(doc: Document) -> str:
-    return _clip(doc.title, 110)
+    return _clip(doc.title, 70)
 
 
 def _task_values(task: TaskRecord, titles: dict[str, str]) -> dict[str, object]:
