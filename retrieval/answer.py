@@ -21,7 +21,7 @@ _SENTENCE_END = re.compile(
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•+]|[a-zđ]\)|\(?\d{1,2}\))\s")
 # A figure: a number that is not a list enumerator "(8)" nor part of a code "04-NQ/TU".
-_FIGURE = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?![\w)]|[-/][A-ZĐa-z])")
+_FIGURE = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?![\w)]|[-/][A-ZĐa-z]|\.\s*[A-ZÀ-ỸĐ])")
 # Dates and record labels ("Chỉ tiêu 16:") hold digits that are not the figure asked for.
 _NOT_FIGURES = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{4}\b|\b(?:Chỉ tiêu|Nhiệm vụ|Tiêu chí)\s+\d+\s*:"

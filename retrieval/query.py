@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from enum import Enum
 
 from domain.agencies import Gazetteer
-from domain.text import canonical, fold, syllable
+from domain.text import canonical, fold, normalise_space, syllable
 
 __all__ = ["Intent", "Query", "understand", "STOPWORDS"]
 
@@ -116,6 +116,7 @@ class Query:
     within_days: int | None = None
     doc_hints: tuple[str, ...] = ()
     topic: tuple[str, ...] = field(default_factory=tuple)  # folded content words
+    search_text: str = ""  # the question without the plan number it is scoped by
 
 
 def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
@@ -156,7 +157,11 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     agency_words = {w for a in agencies for w in fold(a).split()}
     plan_numbers = {m.group(1) for m in _NAMED_PLAN.finditer(folded)}
     topic = tuple(w for w in _topic(text, agency_words, intent) if w not in plan_numbers)
+    search_text = text
+    for number in plan_numbers:
+        search_text = re.sub(rf"(?<![\d/]){number}(?![\d/])", " ", search_text)
     return Query(
+        search_text=normalise_space(search_text),
         text=text,
         folded=folded,
         intent=intent,

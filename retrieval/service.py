@@ -158,23 +158,24 @@ class Assistant:
             doc, number = previous["task"]
             if (doc, number) in tasks:
                 return tasks[(doc, number)], None, 1.0
-        hits = self._retriever.search(query.text, k=5, record="task", documents=scope)
-        best: tuple[float, TaskRecord, ChunkHit] | None = None
+        hits = self._retriever.search(query.search_text, k=10, record="task", documents=scope)
+        best: tuple[float, TaskRecord, ChunkHit, float] | None = None
         for rank, hit in enumerate(hits):
             task = tasks.get((hit.document_id, hit.number))
             if task is None:
                 continue
-            context = f"{titles.get(task.document_id, '')} {task.section}"
-            cov = coverage(query.topic, f"{context} {task.name} {task.output}",
-                           self._retriever.lexical)
+            # rank by the task's own words; the title only discounts "theo kế hoạch ..."
+            own = coverage(query.topic, f"{task.name} {task.output}", self._retriever.lexical)
+            cov = coverage(query.topic, f"{titles.get(task.document_id, '')} {task.name} "
+                           f"{task.output}", self._retriever.lexical)
             if query.agencies and query.intent is Intent.COORDINATING:
                 named = {agency_key(a) for a in task.lead_agencies + task.coordinating_agencies}
-                cov += 0.1 * sum(agency_key(a) in named for a in query.agencies)
-            score = cov + 0.05 / (rank + 1)
+                own += 0.1 * sum(agency_key(a) in named for a in query.agencies)
+            score = own + 0.05 / (rank + 1)
             if best is None or score > best[0]:
-                best = (score, task, hit)
-        if best and best[0] >= MIN_TASK_COVERAGE:
-            return best[1], best[2], best[0]
+                best = (score, task, hit, cov)
+        if best and best[3] >= MIN_TASK_COVERAGE:
+            return best[1], best[2], best[3]
         return None, None, 0.0
 
     def _task_answer(
@@ -267,11 +268,11 @@ class Assistant:
     def _evidence(
         self, query: Query, scope: list[str] | None, record: str | None = None
     ) -> Evidence | None:
-        hits = self._retriever.search(query.text, k=6, record=record, documents=scope)
+        hits = self._retriever.search(query.search_text, k=6, record=record, documents=scope)
         return best_sentence(query, hits, self._retriever.lexical, self._titles())
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
-        hits = self._retriever.search(query.text, k=6, documents=scope)
+        hits = self._retriever.search(query.search_text, k=6, documents=scope)
         evidence = best_sentence(query, hits, self._retriever.lexical, self._titles())
         if evidence is None or not self._supported(query, evidence):
             return Answer(self._t.render("not_found"), False, _sources(hits, titles),
