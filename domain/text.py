@@ -39,11 +39,26 @@ def canonical(text: str) -> str:
     return normalise_space(_TONE_RE.sub(lambda m: _TONE_VARIANTS[m.group(0)], nfc(text)))
 
 
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)
+    return "".join(c for c in base if unicodedata.category(c) != "Mn") or ch
+
+
+# Every precomposed Latin letter with marks maps to its base letter (đ to d).
+_FOLD_TABLE = {
+    code: _fold_char(chr(code)) for code in range(0xC0, 0x1EFF + 1) if _fold_char(chr(code)) != chr(code)
+}
+_FOLD_TABLE.update({ord("đ"): "d", ord("Đ"): "d", 0x01A3: "u", 0x01A2: "u"})
+
+
 def fold(text: str) -> str:
     """Lowercase and strip Vietnamese diacritics: "Sở Y tế" -> "so y te"."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return normalise_space(stripped)
+    folded = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
+    if not folded.isascii():
+        # combining marks left by unusual input
+        folded = "".join(c for c in unicodedata.normalize("NFD", folded)
+                         if unicodedata.category(c) != "Mn")
+    return normalise_space(folded)
 
 
 def tokens(text: str) -> list[str]:

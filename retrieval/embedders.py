@@ -21,6 +21,7 @@ __all__ = [
 ]
 
 DEFAULT_EMBEDDER = "e5-small-q4"
+_QUERY_CACHE = 512  # recent query vectors kept
 
 
 class Embedder(Protocol):
@@ -181,6 +182,8 @@ class CachedEmbeddings(Embeddings):
         self._batch_size = batch_size
         self.progress = progress
         self.calls = 0
+        self._queries: dict[str, list[float]] = {}
+        self._query_lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         cached = self._lookup(texts) if self._lookup else {}
@@ -198,4 +201,13 @@ class CachedEmbeddings(Embeddings):
         return [cached[t] for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embedder.embed_query(text)
+        # one question is searched several ways (tasks, prose, all); embed it once
+        with self._query_lock:
+            found = self._queries.get(text)
+        if found is None:
+            found = self.embedder.embed_query(text)
+            with self._query_lock:
+                self._queries[text] = found
+                while len(self._queries) > _QUERY_CACHE:
+                    self._queries.pop(next(iter(self._queries)))
+        return found

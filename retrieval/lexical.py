@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Sequence
 
 import bm25s
@@ -23,6 +24,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def expand_query(text: str) -> str:
     """``text`` plus the synonyms of the phrases it contains."""
     folded = " ".join(folded_tokens(text))
@@ -31,14 +33,19 @@ def expand_query(text: str) -> str:
     return f"{text} {' '.join(extra)}" if extra else text
 
 
+@lru_cache(maxsize=8192)
+def _analyse_cached(text: str) -> tuple[str, ...]:
+    syllables = folded_tokens(text)
+    return tuple(syllables + [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)])
+
+
 def analyse(text: str) -> list[str]:
     """Folded syllables plus adjacent pairs ("y te" -> "y", "te", "y_te").
 
     Vietnamese words are mostly two syllables, so pairs stand in for word segmentation and
     make "sở y tế" outrank texts that only share the syllable "tế".
     """
-    syllables = folded_tokens(text)
-    return syllables + [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+    return list(_analyse_cached(text))
 
 
 class LexicalIndex:

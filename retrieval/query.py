@@ -117,6 +117,7 @@ class Query:
     doc_hints: tuple[str, ...] = ()
     topic: tuple[str, ...] = field(default_factory=tuple)  # folded content words
     search_text: str = ""  # the question without the plan number it is scoped by
+    dense_text: str = ""  # the question's content words, diacritics kept (cheaper to embed)
 
 
 def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
@@ -160,8 +161,12 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     search_text = text
     for number in plan_numbers:
         search_text = re.sub(rf"(?<![\d/]){number}(?![\d/])", " ", search_text)
+    topic_set = set(topic)
+    dense_words = [w for w in re.findall(r"[0-9A-Za-zÀ-ỹĐđ]+", text)
+                   if syllable(fold(w)) in topic_set]
     return Query(
         search_text=normalise_space(search_text),
+        dense_text=" ".join(dense_words) or normalise_space(search_text),
         text=text,
         folded=folded,
         intent=intent,

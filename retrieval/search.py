@@ -72,12 +72,14 @@ class HybridRetriever:
         record: str | None = None,
         documents: Sequence[str] | None = None,
         dense: bool = True,
+        dense_text: str | None = None,
     ) -> list[ChunkHit]:
         """The ``k`` best chunks for ``text``, fused from dense and lexical rankings.
 
         :param record: only "task", "target" or "prose" chunks.
         :param documents: only chunks of these document ids.
         :param dense: include the dense ranking (off for cheap lexical-only lookups).
+        :param dense_text: what to embed for the dense side (default ``text``).
         :returns: hits with their fused score, best first.
         """
         if k <= 0:
@@ -96,7 +98,8 @@ class HybridRetriever:
         rankings: list[list[str]] = [lexical]
         weights = [self.settings.lexical_weight]
         if dense:
-            hits = self._index.query(text, self.settings.dense_k, versions, record=record)
+            hits = self._index.query(dense_text or text, self.settings.dense_k, versions,
+                                     record=record)
             rankings.append([h.id for h in hits if h.id in self._chunks])
             weights.append(self.settings.dense_weight)
         fused = reciprocal_rank_fusion(rankings, weights=weights)

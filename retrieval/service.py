@@ -158,7 +158,8 @@ class Assistant:
             doc, number = previous["task"]
             if (doc, number) in tasks:
                 return tasks[(doc, number)], None, 1.0
-        hits = self._retriever.search(query.search_text, k=10, record="task", documents=scope)
+        hits = self._retriever.search(query.search_text, k=10, record="task", documents=scope,
+                                      dense_text=query.dense_text)
         best: tuple[float, TaskRecord, ChunkHit, float] | None = None
         for rank, hit in enumerate(hits):
             task = tasks.get((hit.document_id, hit.number))
@@ -268,11 +269,13 @@ class Assistant:
     def _evidence(
         self, query: Query, scope: list[str] | None, record: str | None = None
     ) -> Evidence | None:
-        hits = self._retriever.search(query.search_text, k=6, record=record, documents=scope)
+        hits = self._retriever.search(query.search_text, k=6, record=record, documents=scope,
+                                      dense_text=query.dense_text)
         return best_sentence(query, hits, self._retriever.lexical, self._titles())
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
-        hits = self._retriever.search(query.search_text, k=6, documents=scope)
+        hits = self._retriever.search(query.search_text, k=6, documents=scope,
+                                      dense_text=query.dense_text)
         evidence = best_sentence(query, hits, self._retriever.lexical, self._titles())
         if evidence is None or not self._supported(query, evidence):
             return Answer(self._t.render("not_found"), False, _sources(hits, titles),
