@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DATA ?= data
 
-.PHONY: run test install install-test serve ingest clean
+.PHONY: run test install install-test serve ingest clean browser
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,7 +26,11 @@ ingest: install
 run: ingest
 	PLANBOT_DATA_DIR=$(DATA) $(VENV)/bin/planbot serve --host 127.0.0.1 --port 8000
 
-test: install-test
+# The web chat test drives Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: install-test browser
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest
 
 clean:

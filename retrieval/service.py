@@ -278,8 +278,9 @@ class Assistant:
                                       dense_text=query.dense_text)
         evidence = best_sentence(query, hits, self._retriever.lexical, self._titles())
         if evidence is None or not self._supported(query, evidence):
-            return Answer(self._t.render("not_found"), False, _sources(hits, titles),
-                          intent=query.intent.value, titles=titles)
+            # no nearest-passage quote: the plans do not say, so nothing is cited
+            return Answer(self._t.render("not_found"), False, [], intent=query.intent.value,
+                          titles=titles)
         text = self._t.render("extract", sentence=trim(evidence.sentence, query.topic))
         if self._llm is not None:
             text = self._llm_answer(query, hits, text) or text
