@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field, field_validator
-
-from pathlib import Path
 
 from api.container import Container, build_container
 from domain.errors import DocumentNotFoundError, StoreError
@@ -65,12 +64,14 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = {str(e["loc"][-1]) for e in exc.errors() if e.get("loc")}
         if "question" in fields:
-            message = (f"Câu hỏi không được để trống và không dài quá "
-                       f"{settings.max_question_chars} ký tự.")
+            message = (
+                f"Câu hỏi không được để trống và không dài quá {settings.max_question_chars} ký tự."
+            )
         else:
             message = "Yêu cầu không hợp lệ: " + ", ".join(sorted(fields))
-        return JSONResponse(status_code=422, content={"detail": message,
-                                                      "errors": jsonable(exc.errors())})
+        return JSONResponse(
+            status_code=422, content={"detail": message, "errors": jsonable(exc.errors())}
+        )
 
     @app.get("/", include_in_schema=False)
     def chat_page() -> FileResponse:
@@ -79,22 +80,26 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     @app.post("/ask")
     def ask(body: AskRequest, c: ContainerDep) -> dict[str, Any]:
         if len(body.question) > c.settings.max_question_chars:
-            raise HTTPException(422, f"Câu hỏi không được dài quá {c.settings.max_question_chars}"
-                                     " ký tự.")
+            raise HTTPException(
+                422, f"Câu hỏi không được dài quá {c.settings.max_question_chars} ký tự."
+            )
         return c.assistant.ask(body.question, body.conversation_id).to_json()
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
-        return JSONResponse(status_code=503,
-                            content={"detail": f"Kho dữ liệu tạm thời không phản hồi: {exc}"})
+        return JSONResponse(
+            status_code=503, content={"detail": f"Kho dữ liệu tạm thời không phản hồi: {exc}"}
+        )
 
     @app.get("/health")
     def health(c: ContainerDep) -> JSONResponse:
         parts = {"database": c.repository.healthy(), "index": c.index.heartbeat()}
         ok = all(parts.values())
-        body = {"status": "ok" if ok else "degraded",
-                "parts": {k: "ok" if v else "down" for k, v in parts.items()},
-                "documents": len(c.repository.active_documents()) if parts["database"] else None}
+        body = {
+            "status": "ok" if ok else "degraded",
+            "parts": {k: "ok" if v else "down" for k, v in parts.items()},
+            "documents": len(c.repository.active_documents()) if parts["database"] else None,
+        }
         return JSONResponse(status_code=200 if ok else 503, content=body)
 
     @app.get("/documents")
@@ -123,14 +128,22 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
-        query = TaskQuery(agency=agency, role=role, due_from=due_from, due_to=due_to,
-                          status=status, q=q, document_id=document_id,
-                          today=c.settings.effective_today())
+        query = TaskQuery(
+            agency=agency,
+            role=role,
+            due_from=due_from,
+            due_to=due_to,
+            status=status,
+            q=q,
+            document_id=document_id,
+            today=c.settings.effective_today(),
+        )
         found = c.repository.tasks(query, c.gazetteer)
         titles = {d.id: d.title for d in c.repository.active_documents()}
         return {
-            "tasks": [t.to_json(titles.get(t.document_id, "")) for t in
-                      found[offset:offset + limit]],
+            "tasks": [
+                t.to_json(titles.get(t.document_id, "")) for t in found[offset : offset + limit]
+            ],
             "total": len(found),
         }
 
@@ -145,9 +158,15 @@ def jsonable(errors: Any) -> Any:
 
 def _doc_json(doc: Any, c: Container) -> dict[str, Any]:
     return {
-        "id": doc.id, "title": doc.title, "kind": doc.kind, "number": doc.number,
-        "issuer": doc.issuer, "issued": doc.issued, "source": doc.source,
-        "version": doc.version, "content_hash": doc.content_hash,
+        "id": doc.id,
+        "title": doc.title,
+        "kind": doc.kind,
+        "number": doc.number,
+        "issuer": doc.issuer,
+        "issued": doc.issued,
+        "source": doc.source,
+        "version": doc.version,
+        "content_hash": doc.content_hash,
         "tasks": len(c.repository.tasks(TaskQuery(document_id=doc.id))),
         "targets": len(c.repository.targets(doc.id)),
     }

@@ -27,8 +27,13 @@ def ingest(
     container = build_container(Settings())
     container.ingestor.cleanup()
     failed = 0
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
         bar = progress.add_task("Nhúng đoạn văn", total=None)
         container.embeddings.progress = lambda n: progress.advance(bar, n)
 
@@ -101,8 +106,9 @@ def tasks(
         console.print_json(json.dumps([t.to_json() for t in found], ensure_ascii=False))
     else:
         for t in found:
-            console.print(f"{t.number}. {t.name[:80]} — {', '.join(t.lead_agencies)} — "
-                          f"{t.deadline.text}")
+            console.print(
+                f"{t.number}. {t.name[:80]} — {', '.join(t.lead_agencies)} — {t.deadline.text}"
+            )
     container.close()
 
 

@@ -39,8 +39,7 @@ def build_container(settings: Settings) -> Container:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     repository = Repository(settings.database_path)
     key = settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None
-    embedder = build_embedder(settings.embedder, openai_model=settings.embedding_model,
-                              api_key=key)
+    embedder = build_embedder(settings.embedder, openai_model=settings.embedding_model, api_key=key)
     embeddings = CachedEmbeddings(
         embedder,
         lookup=lambda texts: repository.cached_embeddings(embedder.name, texts),
@@ -48,16 +47,31 @@ def build_container(settings: Settings) -> Container:
         batch_size=settings.embed_batch_size,
     )
     if settings.chroma_host:
-        index = ChromaIndex(embeddings, host=settings.chroma_host, port=settings.chroma_port,
-                            collection=settings.collection)
+        index = ChromaIndex(
+            embeddings,
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+            collection=settings.collection,
+        )
     else:
         index = ChromaIndex(embeddings, path=settings.chroma_path, collection=settings.collection)
     extra = [settings.agencies_file] if settings.agencies_file else []
     gazetteer = Gazetteer.load(extra)
-    ingestor = Ingestor(repository=repository, index=index, gazetteer=gazetteer,
-                        embed_counter=lambda: embeddings.calls)
-    return Container(settings, repository, index, embeddings, gazetteer, ingestor,
-                     build_assistant(settings, repository, index, gazetteer))
+    ingestor = Ingestor(
+        repository=repository,
+        index=index,
+        gazetteer=gazetteer,
+        embed_counter=lambda: embeddings.calls,
+    )
+    return Container(
+        settings,
+        repository,
+        index,
+        embeddings,
+        gazetteer,
+        ingestor,
+        build_assistant(settings, repository, index, gazetteer),
+    )
 
 
 def build_assistant(

@@ -86,8 +86,9 @@ def evaluate_file(path: Path, assistant: Assistant) -> EvalReport:
         if item["answerable"]:
             report.answerable.append(ok)
             report.evidence.append(hit)
-            (report.no_diacritics if item.get("variant") == "no_diacritics"
-             else report.plain).append(ok)
+            (
+                report.no_diacritics if item.get("variant") == "no_diacritics" else report.plain
+            ).append(ok)
         else:
             report.unanswerable.append(ok)
         if not ok or (item["answerable"] and not hit):

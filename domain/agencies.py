@@ -18,11 +18,48 @@ _PUNCT = re.compile(r"[^0-9a-z ]+")
 # Words that open an agency name; a comma-separated piece that does not open with one
 # continues the previous name ("Sở Văn hóa, Thể thao và Du lịch", "các sở, ban, ngành").
 _HEADS = (
-    "so", "ban", "ubnd", "uy ban", "cong an", "dai", "bao", "van phong", "cac", "bo", "cuc",
-    "chi nhanh", "ngan hang", "kho bac", "truong", "vien", "hoi", "lien doan", "tinh doan",
-    "tinh uy", "trung tam", "thanh tra", "dang uy", "mat tran", "hoi dong", "doanh nghiep",
-    "co quan", "don vi", "phong", "quy", "benh vien", "buu dien", "vien thong", "viettel",
-    "vnpt", "to chuc", "thanh uy", "huyen uy", "thi uy", "nha xuat ban", "hdnd", "bhxh",
+    "so",
+    "ban",
+    "ubnd",
+    "uy ban",
+    "cong an",
+    "dai",
+    "bao",
+    "van phong",
+    "cac",
+    "bo",
+    "cuc",
+    "chi nhanh",
+    "ngan hang",
+    "kho bac",
+    "truong",
+    "vien",
+    "hoi",
+    "lien doan",
+    "tinh doan",
+    "tinh uy",
+    "trung tam",
+    "thanh tra",
+    "dang uy",
+    "mat tran",
+    "hoi dong",
+    "doanh nghiep",
+    "co quan",
+    "don vi",
+    "phong",
+    "quy",
+    "benh vien",
+    "buu dien",
+    "vien thong",
+    "viettel",
+    "vnpt",
+    "to chuc",
+    "thanh uy",
+    "huyen uy",
+    "thi uy",
+    "nha xuat ban",
+    "hdnd",
+    "bhxh",
     "bao hiem",
 )
 _COLLECTIVE_TAIL = re.compile(
@@ -141,8 +178,11 @@ class Gazetteer:
                 continue
             continues = pieces and (
                 not _opens_agency(piece)
-                or (_COLLECTIVE_TAIL.match(agency_key(piece)) and piece[:1].islower()
-                    and _is_collective(pieces[-1]))
+                or (
+                    _COLLECTIVE_TAIL.match(agency_key(piece))
+                    and piece[:1].islower()
+                    and _is_collective(pieces[-1])
+                )
             )
             if continues:
                 pieces[-1] = f"{pieces[-1]}, {piece}"

@@ -1,15 +1,15 @@
 """Errors planbot raises; the surfaces (api/, bot/, CLI) translate them for users.
 
-    PlanbotError
-    ├── ConfigurationError          settings that cannot work (unknown embedder, missing token)
-    ├── IngestError                 a file could not be turned into a document
-    │   ├── UnsupportedFileError    a type we cannot read (sniffed from content)
-    │   ├── CorruptFileError        unreadable, encrypted or damaged
-    │   └── EmptyDocumentError      no text (e.g. a scanned PDF)
-    ├── DocumentNotFoundError       unknown document id
-    ├── StoreError                  the vector index or database failed
-    │   └── IndexUnavailableError   the Chroma server does not answer
-    └── EmbedderError               the embedding model or endpoint failed
+PlanbotError
+├── ConfigurationError          settings that cannot work (unknown embedder, missing token)
+├── IngestError                 a file could not be turned into a document
+│   ├── UnsupportedFileError    a type we cannot read (sniffed from content)
+│   ├── CorruptFileError        unreadable, encrypted or damaged
+│   └── EmptyDocumentError      no text (e.g. a scanned PDF)
+├── DocumentNotFoundError       unknown document id
+├── StoreError                  the vector index or database failed
+│   └── IndexUnavailableError   the Chroma server does not answer
+└── EmbedderError               the embedding model or endpoint failed
 """
 
 from __future__ import annotations

@@ -11,8 +11,19 @@ _LOOKALIKES = str.maketrans({"\u01a3": "\u01b0", "\u01a2": "\u01af"})
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[0-9a-zà-ỹđ]+(?:[.,/][0-9]+)*", re.IGNORECASE)
 # Old-style ("òa", "úy") and new-style ("oà", "uý") tone placement are the same word.
-_TONE_VARIANTS = {"Uỷ": "Ủy", "uỷ": "ủy", "Thuỷ": "Thủy", "thuỷ": "thủy", "hoá": "hóa", "Hoá": "Hóa",
-                  "khoẻ": "khỏe", "hoà": "hòa", "Hoà": "Hòa", "toà": "tòa", "Toà": "Tòa"}
+_TONE_VARIANTS = {
+    "Uỷ": "Ủy",
+    "uỷ": "ủy",
+    "Thuỷ": "Thủy",
+    "thuỷ": "thủy",
+    "hoá": "hóa",
+    "Hoá": "Hóa",
+    "khoẻ": "khỏe",
+    "hoà": "hòa",
+    "Hoà": "Hòa",
+    "toà": "tòa",
+    "Toà": "Tòa",
+}
 _TONE_RE = re.compile(
     "(?<![0-9A-Za-zÀ-ỹĐđ])("
     + "|".join(sorted(_TONE_VARIANTS, key=len, reverse=True))
@@ -46,7 +57,9 @@ def _fold_char(ch: str) -> str:
 
 # Every precomposed Latin letter with marks maps to its base letter (đ to d).
 _FOLD_TABLE = {
-    code: _fold_char(chr(code)) for code in range(0xC0, 0x1EFF + 1) if _fold_char(chr(code)) != chr(code)
+    code: _fold_char(chr(code))
+    for code in range(0xC0, 0x1EFF + 1)
+    if _fold_char(chr(code)) != chr(code)
 }
 _FOLD_TABLE.update({ord("đ"): "d", ord("Đ"): "d", 0x01A3: "u", 0x01A2: "u"})
 
@@ -56,8 +69,9 @@ def fold(text: str) -> str:
     folded = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
     if not folded.isascii():
         # combining marks left by unusual input
-        folded = "".join(c for c in unicodedata.normalize("NFD", folded)
-                         if unicodedata.category(c) != "Mn")
+        folded = "".join(
+            c for c in unicodedata.normalize("NFD", folded) if unicodedata.category(c) != "Mn"
+        )
     return normalise_space(folded)
 
 

@@ -117,9 +117,7 @@ def chunk_document(
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap, separators=["\n", ". ", "; ", ", ", " "]
     )
-    kept = [
-        line for i, line in enumerate(doc.lines) if not any(a <= i < b for a, b in skip_ranges)
-    ]
+    kept = [line for i, line in enumerate(doc.lines) if not any(a <= i < b for a, b in skip_ranges)]
     chunks: list[Chunk] = []
     path: list[tuple[int, str]] = []
     buffer: list[str] = []

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
 from functools import lru_cache
 
 from domain.agencies import Gazetteer, agency_key
@@ -38,10 +37,40 @@ _DEADLINE_WORDS = frozenset(
 )
 _DEADLINE_CUES = frozenset("thuong xuyen hang quy thang truoc".split())
 _OPENERS = (
-    "so", "ban", "ubnd", "uy ban", "cong an", "dai", "bao", "van phong", "cac", "bo", "cuc",
-    "chi nhanh", "ngan hang", "kho bac", "truong", "vien", "hoi", "lien doan", "tinh doan",
-    "tinh uy", "trung tam", "thanh tra", "mat tran", "hoi dong", "doanh nghiep", "co quan",
-    "don vi", "phong", "benh vien", "buu dien", "vien thong", "to chuc", "hdnd", "nhan dan",
+    "so",
+    "ban",
+    "ubnd",
+    "uy ban",
+    "cong an",
+    "dai",
+    "bao",
+    "van phong",
+    "cac",
+    "bo",
+    "cuc",
+    "chi nhanh",
+    "ngan hang",
+    "kho bac",
+    "truong",
+    "vien",
+    "hoi",
+    "lien doan",
+    "tinh doan",
+    "tinh uy",
+    "trung tam",
+    "thanh tra",
+    "mat tran",
+    "hoi dong",
+    "doanh nghiep",
+    "co quan",
+    "don vi",
+    "phong",
+    "benh vien",
+    "buu dien",
+    "vien thong",
+    "to chuc",
+    "hdnd",
+    "nhan dan",
 )
 _HEADER_WORDS = {
     "name": ("ten nhiem vu", "nhiem vu", "noi dung", "ten de an", "chi tieu", "tieu chi"),
@@ -110,8 +139,11 @@ def _cuts_a_name(before: str, after: str) -> bool:
         for i in range(1, len(words)):
             # the line before may hold only the end of the name's first part
             m = min(i, len(tail))
-            if m >= min(2, i) and tuple(tail[-m:]) == words[i - m:i] and \
-                    tuple(head[: len(words) - i]) == words[i:]:
+            if (
+                m >= min(2, i)
+                and tuple(tail[-m:]) == words[i - m : i]
+                and tuple(head[: len(words) - i]) == words[i:]
+            ):
                 return True
     return False
 
@@ -166,9 +198,7 @@ def _non_date_words(text: str) -> int:
 @lru_cache(maxsize=65536)
 def _opens_agency(text: str) -> bool:
     key = agency_key(text)
-    return text.strip() in {"-", "–"} or any(
-        key == o or key.startswith(o + " ") for o in _OPENERS
-    )
+    return text.strip() in {"-", "–"} or any(key == o or key.startswith(o + " ") for o in _OPENERS)
 
 
 @lru_cache(maxsize=65536)
@@ -201,8 +231,9 @@ def _piece_cost(text: str, role: str, width: float) -> float:
         cost += _COST_NOT_AGENCY_WORD * sum(
             1 for w in agency_key(common).split() if w not in _agency_vocabulary()
         )
-    elif _is_date_piece(text) and any(w in _DEADLINE_CUES or w[:1].isdigit()
-                                      for w in fold(text).split()):
+    elif _is_date_piece(text) and any(
+        w in _DEADLINE_CUES or w[:1].isdigit() for w in fold(text).split()
+    ):
         cost += _COST_DATE_ELSEWHERE
     return cost
 
@@ -234,7 +265,7 @@ def _line_options(
                 options.append([(left, c1), (right, c2)])
                 if len(words) <= 6:
                     for j in range(1, len(words) - i):
-                        mid, last = " ".join(words[i:i + j]), " ".join(words[i + j:])
+                        mid, last = " ".join(words[i : i + j]), " ".join(words[i + j :])
                         for c3 in range(c2 + 1, ncols):
                             options.append([(left, c1), (mid, c2), (last, c3)])
     return options
@@ -270,9 +301,7 @@ def label_segment(
             first_col = max(col, start_col if first_segment and idx == 0 else 0)
             if first_segment and idx == 0:
                 options = [[(line, 0)]] + [
-                    o
-                    for o in _line_options(line, ncols, 0, True)
-                    if o[0][1] == 0 and len(o) > 1
+                    o for o in _line_options(line, ncols, 0, True) if o[0][1] == 0 and len(o) > 1
                 ]
             else:
                 options = _line_options(line, ncols, max(first_col, 0), first_segment)
@@ -286,15 +315,31 @@ def label_segment(
                     if path and path[-1].text.rstrip().endswith(".") and option[0][0][:1].islower():
                         total += _COST_AFTER_FULL_STOP
                 else:
-                    total += _transition_cost(col, c_first, roles, option[0][0], first_segment,
-                                              last_segment, path, open_columns)
+                    total += _transition_cost(
+                        col,
+                        c_first,
+                        roles,
+                        option[0][0],
+                        first_segment,
+                        last_segment,
+                        path,
+                        open_columns,
+                    )
                 total += _piece_cost(option[0][0], roles[c_first], widths[c_first])
                 if len(option) > 1 and c_first == col and idx > 0:
                     total += _COST_SPLIT_LATE
                 for (left, c1), (right, c2) in zip(option, option[1:], strict=False):
                     total += _COST_SPLIT + (_COST_SPLIT_GAP if c2 > c1 + 1 else 0.0)
-                    total += _transition_cost(c1, c2, roles, right, first_segment, last_segment,
-                                              [*path, _Piece(left, c1, idx)], open_columns)
+                    total += _transition_cost(
+                        c1,
+                        c2,
+                        roles,
+                        right,
+                        first_segment,
+                        last_segment,
+                        [*path, _Piece(left, c1, idx)],
+                        open_columns,
+                    )
                     total += _piece_cost(right, roles[c2], widths[c2])
                 pieces = path + [_Piece(t, c, idx) for t, c in option]
                 last_text, last_col = option[-1]
@@ -343,7 +388,10 @@ def _transition_cost(
         # An output cell names a product (Kế hoạch, Đề án...), rarely opens with an agency.
         cost += _COST_AGENCY_OUTPUT
     if (
-        col >= 0 and roles[col] in _AGENCY_ROLES and path and path[-1].column == col
+        col >= 0
+        and roles[col] in _AGENCY_ROLES
+        and path
+        and path[-1].column == col
         and _cuts_a_name(path[-1].text, text)
     ):
         cost += _COST_CUT_NAME
@@ -414,16 +462,14 @@ def parse_rows(
                 for i, pieces in enumerate(cells):
                     merged[i].extend(pieces)
                     lengths[i].extend(len(p) for p in pieces[:-1])
-            cells_text = {
-                role: canonical(_join_lines(merged[i])) for i, role in enumerate(roles)
-            }
+            cells_text = {role: canonical(_join_lines(merged[i])) for i, role in enumerate(roles)}
             rows.append(FlatRow(number=number, group=group, cells=cells_text, segments=segments))
         estimated = [
-            ColumnSpec(c.role, _estimate_width(lengths[i], c.width))
-            for i, c in enumerate(columns)
+            ColumnSpec(c.role, _estimate_width(lengths[i], c.width)) for i, c in enumerate(columns)
         ]
-        if all(abs(a.width - b.width) < _WIDTH_SETTLED for a, b in zip(estimated, columns,
-                                                                         strict=True)):
+        if all(
+            abs(a.width - b.width) < _WIDTH_SETTLED for a, b in zip(estimated, columns, strict=True)
+        ):
             break
         columns = estimated
     return rows
@@ -565,8 +611,9 @@ def _read_rows(
             break
         if current is not None:
             current[-1].append(stripped)
-    rows = parse_rows([(num, grp.strip(), [s for s in segs if s]) for num, grp, segs in raw_rows],
-                      roles)
+    rows = parse_rows(
+        [(num, grp.strip(), [s for s in segs if s]) for num, grp, segs in raw_rows], roles
+    )
     return FlatTable(header="", roles=roles, start_line=start, end_line=i, rows=rows), i
 
 

@@ -138,7 +138,9 @@ def _load_pdf(name: str, data: bytes) -> ParsedDocument:
                 found = page.find_tables()
                 boxes = [t.bbox for t in found]
                 for table in found:
-                    cells = [[normalise_space(nfc(c or "")) for c in row] for row in table.extract()]
+                    cells = [
+                        [normalise_space(nfc(c or "")) for c in row] for row in table.extract()
+                    ]
                     _append_pdf_table(doc, cells, number)
 
                 def outside(obj: dict[str, object], boxes: list[tuple[float, ...]] = boxes) -> bool:

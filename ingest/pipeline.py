@@ -166,15 +166,22 @@ class Ingestor:
         content_hash = hashlib.sha256(data).hexdigest()
         same = self._repo.find_active_by_hash(content_hash)
         if same is not None and (replace_id is None or same.id == replace_id):
-            return IngestResult(source=source, status="unchanged", document_id=same.id,
-                                version=same.version)
+            return IngestResult(
+                source=source, status="unchanged", document_id=same.id, version=same.version
+            )
         parsed = load_file(path, data)
         document = self._describe(parsed, entry, content_hash, replace_id)
-        extracted = extract_records(parsed, document_id=document.id, version=document.version,
-                                    gazetteer=self._gazetteer)
+        extracted = extract_records(
+            parsed, document_id=document.id, version=document.version, gazetteer=self._gazetteer
+        )
         chunks = chunk_document(
-            parsed, document_id=document.id, version=document.version, title=document.title,
-            tasks=extracted.tasks, targets=extracted.targets, skip_ranges=extracted.table_ranges,
+            parsed,
+            document_id=document.id,
+            version=document.version,
+            title=document.title,
+            tasks=extracted.tasks,
+            targets=extracted.targets,
+            skip_ranges=extracted.table_ranges,
         )
         before = self._embed_counter()
         self._repo.add_pending(document, extracted.tasks, extracted.targets)
@@ -240,8 +247,11 @@ def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, ManifestEntry | None]
         if path.is_dir():
             manifest = Manifest.load(path)
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and \
-                        child.name.lower() != "readme.md":
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                    and child.name.lower() != "readme.md"
+                ):
                     yield child, manifest.entries.get(child.relative_to(path).as_posix())
         else:
             manifest = Manifest.load(path.parent)
@@ -261,10 +271,14 @@ def _detect_title(parsed: ParsedDocument) -> str | None:
     """The first substantial line(s) of the document, e.g. "KẾ HOẠCH Triển khai ..."."""
     lines = [canonical(line.text) for line in parsed.lines if line.text.strip()][:12]
     for i, line in enumerate(lines):
-        if line.isupper() and len(line) > 5 and fold(line).startswith(
-            ("ke hoach", "bao cao", "cong van", "quyet dinh", "chuong trinh", "de an")
+        if (
+            line.isupper()
+            and len(line) > 5
+            and fold(line).startswith(
+                ("ke hoach", "bao cao", "cong van", "quyet dinh", "chuong trinh", "de an")
+            )
         ):
-            rest = " ".join(lines[i + 1:i + 4])
+            rest = " ".join(lines[i + 1 : i + 4])
             return canonical(f"{line.title() if len(line) < 15 else line} {rest}")[:200]
     return lines[0][:200] if lines else None
 
@@ -273,7 +287,12 @@ def _detect_kind(title: str, text: str) -> str:
     folded = fold(f"{title} {text[:400]}")
     for kind in ("ke hoach", "bao cao", "cong van", "quyet dinh", "chuong trinh", "de an"):
         if kind in folded:
-            return {"ke hoach": "kế hoạch", "bao cao": "báo cáo", "cong van": "công văn",
-                    "quyet dinh": "quyết định", "chuong trinh": "chương trình",
-                    "de an": "đề án"}[kind]
+            return {
+                "ke hoach": "kế hoạch",
+                "bao cao": "báo cáo",
+                "cong van": "công văn",
+                "quyet dinh": "quyết định",
+                "chuong trinh": "chương trình",
+                "de an": "đề án",
+            }[kind]
     return "văn bản"

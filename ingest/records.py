@@ -58,8 +58,17 @@ def extract_records(
         for row in table.rows:
             raw = " ".join(line for segment in row.segments for line in segment)
             tasks.append(
-                _task(row.cells, row.number, row.group, section, document_id, version, gazetteer,
-                      locator=f"{section}, nhiệm vụ {row.number}", raw=raw)
+                _task(
+                    row.cells,
+                    row.number,
+                    row.group,
+                    section,
+                    document_id,
+                    version,
+                    gazetteer,
+                    locator=f"{section}, nhiệm vụ {row.number}",
+                    raw=raw,
+                )
             )
     for t_index, real in enumerate(doc.tables):
         roles = [_cell_role(cell) for cell in real.header]
@@ -134,8 +143,17 @@ def _real_task_rows(
         counter += 1
         number = cells.get("number") or str(counter)
         tasks.append(
-            _task(cells, number.rstrip("."), group, section, document_id, version, gazetteer,
-                  locator=f"{section}, nhiệm vụ {number.rstrip('.')}", raw=" | ".join(row))
+            _task(
+                cells,
+                number.rstrip("."),
+                group,
+                section,
+                document_id,
+                version,
+                gazetteer,
+                locator=f"{section}, nhiệm vụ {number.rstrip('.')}",
+                raw=" | ".join(row),
+            )
         )
     return tasks
 
@@ -257,7 +275,7 @@ def _target_from_text(
         return None
     mandatory = _MANDATORY.search(text)
     body = text[: mandatory.start()].strip() if mandatory else text
-    note = text[mandatory.end():].strip() if mandatory else ""
+    note = text[mandatory.end() :].strip() if mandatory else ""
     match = _TARGET.match(body)
     indicator, unit, value, agency = body, "", "", ""
     if match:

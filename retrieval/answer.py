@@ -25,15 +25,30 @@ _FIGURE = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?![\w)]|[-/][A-ZĐa-z]|\.\s*[A
 # Dates and record labels ("Chỉ tiêu 16:") hold digits that are not the figure asked for.
 _NOT_FIGURES = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2}/\d{4}\b|\b(?:Chỉ tiêu|Nhiệm vụ|Tiêu chí)\s+\d+\s*:"
-    r"|\b(?:ngày|năm)\s+\d+|https?://\S+|www\.\S+", re.IGNORECASE
+    r"|\b(?:ngày|năm)\s+\d+|https?://\S+|www\.\S+",
+    re.IGNORECASE,
 )
 _TIME = re.compile(r"\b\d{1,2}\s*(?:giờ|h\b|:\d\d)|\b(?:sáng|chiều|tối)\b", re.IGNORECASE)
 _TIME_CUES = ("khung gio", "may gio", "gio nao", "luc nao trong ngay")
 _PHONE_CUES = ("so dien thoai", "dien thoai lien he", "hotline", "so dt")
 _PHONE = re.compile(r"\b0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}\b")
-_QUANTITY_CUES = ("bao nhieu", "may lan", "may diem", "ty le", "ti le", "phan tram", "muc tieu",
-                  "chi tieu", "thu may", "hang may", "dat bao", "so luong", "nhom may", "top may",
-                  "so may")
+_QUANTITY_CUES = (
+    "bao nhieu",
+    "may lan",
+    "may diem",
+    "ty le",
+    "ti le",
+    "phan tram",
+    "muc tieu",
+    "chi tieu",
+    "thu may",
+    "hang may",
+    "dat bao",
+    "so luong",
+    "nhom may",
+    "top may",
+    "so may",
+)
 _MAX_ANSWER = 420
 _RANK_PRIOR = 0.12  # weight of the chunk's fused rank when choosing a sentence
 _QUANTITY_BONUS = 0.08  # a sentence with a figure, for "bao nhiêu" questions
@@ -92,9 +107,10 @@ def best_sentence(
             window = sentence
             if sentence.rstrip().endswith(":"):
                 # a lead-in: the answer is the list that follows
-                for item in sentences[i + 1:]:
-                    if len(window) > _LIST_WINDOW or (not _LIST_ITEM.match(item)
-                                                      and window != sentence):
+                for item in sentences[i + 1 :]:
+                    if len(window) > _LIST_WINDOW or (
+                        not _LIST_ITEM.match(item) and window != sentence
+                    ):
                         break
                     window = f"{window} {item}"
             context = f"{titles.get(hit.document_id, '')} {hit.heading}"
@@ -107,8 +123,9 @@ def best_sentence(
             role = _ROLE_WORDS.get(query.intent.value)
             if role and role in fold(window):
                 score += _QUANTITY_BONUS
-            if query.years and not all(y in f"{window} {hit.text} {hit.heading}"
-                                       for y in query.years):
+            if query.years and not all(
+                y in f"{window} {hit.text} {hit.heading}" for y in query.years
+            ):
                 score -= 0.3
             if best is None or score > best[0]:
                 best = (score, Evidence(window, hit, cov))
@@ -172,7 +189,7 @@ def has_answer_type(query: Query, text: str) -> bool:
         if noun is None:
             return bool(figures)
         # "bao nhiêu xã" is answered by "15 xã", not by some other figure
-        return any(fold(plain[m.end():m.end() + 30]).split()[:3].count(noun) for m in figures)
+        return any(fold(plain[m.end() : m.end() + 30]).split()[:3].count(noun) for m in figures)
     return True
 
 
@@ -184,9 +201,9 @@ def trim(sentence: str, topic: Sequence[str], limit: int = _MAX_ANSWER) -> str:
     positions = [folded.find(f" {w} ") for w in topic if folded.find(f" {w} ") >= 0]
     centre = sorted(positions)[len(positions) // 2] if positions else 0
     start = max(0, min(centre - limit // 3, len(sentence) - limit))
-    cut = sentence[start:start + limit]
+    cut = sentence[start : start + limit]
     if start > 0:
-        cut = "…" + cut[cut.find(" ") + 1:]
+        cut = "…" + cut[cut.find(" ") + 1 :]
     if start + limit < len(sentence):
         cut = cut[: cut.rfind(" ")] + "…"
     return cut

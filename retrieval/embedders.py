@@ -120,8 +120,9 @@ class OpenAIEmbedder:
 
     def _embed(self, texts: Sequence[str]) -> list[list[float]]:
         try:
-            response = self._client.post("/embeddings", json={"model": self._model,
-                                                              "input": list(texts)})
+            response = self._client.post(
+                "/embeddings", json={"model": self._model, "input": list(texts)}
+            )
             response.raise_for_status()
             data = sorted(response.json()["data"], key=lambda item: item["index"])
         except (httpx.HTTPError, KeyError, ValueError) as exc:
@@ -190,7 +191,7 @@ class CachedEmbeddings(Embeddings):
         missing = list(dict.fromkeys(t for t in texts if t not in cached))
         fresh: dict[str, list[float]] = {}
         for start in range(0, len(missing), self._batch_size):
-            batch = missing[start:start + self._batch_size]
+            batch = missing[start : start + self._batch_size]
             fresh.update(zip(batch, self.embedder.embed_passages(batch), strict=True))
             self.calls += len(batch)
             if self.progress:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -28,8 +28,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 def expand_query(text: str) -> str:
     """``text`` plus the synonyms of the phrases it contains."""
     folded = " ".join(folded_tokens(text))
-    extra = [alt for phrase, alts in SYNONYMS.items() if f" {phrase} " in f" {folded} "
-             for alt in alts]
+    extra = [
+        alt for phrase, alts in SYNONYMS.items() if f" {phrase} " in f" {folded} " for alt in alts
+    ]
     return f"{text} {' '.join(extra)}" if extra else text
 
 
@@ -78,9 +79,7 @@ class LexicalIndex:
         """Inverse document frequency of a folded token (unseen tokens get the maximum)."""
         return self._idf.get(token, self._max_idf)
 
-    def search(
-        self, text: str, k: int, allowed: set[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, text: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """The ``k`` best items for ``text`` (optionally among ``allowed`` keys)."""
         if k <= 0:
             raise ValueError(f"k must be greater than 0, got {k}")

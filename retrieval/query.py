@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from domain.agencies import Gazetteer
 from domain.text import canonical, fold, normalise_space, syllable
@@ -13,7 +13,7 @@ from domain.text import canonical, fold, normalise_space, syllable
 __all__ = ["Intent", "Query", "understand", "STOPWORDS"]
 
 
-class Intent(str, Enum):
+class Intent(StrEnum):
     """What a question asks for."""
 
     DEADLINE = "deadline"
@@ -29,29 +29,112 @@ class Intent(str, Enum):
 
 # Folded cue phrases per intent, checked in this order (the first that matches wins).
 _CUES: list[tuple[Intent, tuple[str, ...]]] = [
-    (Intent.DUE, ("sap den han", "qua han", "tre han", "den han", "sap het han",
-                  "nhiem vu nao phai hoan thanh trong", "can hoan thanh trong thang",
-                  "nhung nhiem vu nao het han")),
+    (
+        Intent.DUE,
+        (
+            "sap den han",
+            "qua han",
+            "tre han",
+            "den han",
+            "sap het han",
+            "nhiem vu nao phai hoan thanh trong",
+            "can hoan thanh trong thang",
+            "nhung nhiem vu nao het han",
+        ),
+    ),
     (Intent.COORDINATING, ("phoi hop",)),
-    (Intent.AGENCY_TASKS, ("chu tri nhung", "chu tri cac nhiem vu nao", "chu tri bao nhieu",
-                           "nhung nhiem vu nao", "cac nhiem vu nao", "nhung viec gi",
-                           "nhung viec nao", "nhung de an nao", "cac de an nao",
-                           "duoc giao nhung", "duoc giao nhiem vu gi", "phu trach nhung")),
-    (Intent.LEAD, ("chu tri", "ai chiu trach nhiem", "co quan nao thuc hien",
-                   "don vi nao thuc hien", "so nao thuc hien", "ai thuc hien", "ai phu trach",
-                   "co quan nao phu trach", "don vi nao phu trach", "giao cho ai",
-                   "giao cho co quan nao", "giao cho so nao", "ai lam", "do ai")),
-    (Intent.DEADLINE, ("khi nao", "bao gio", "thoi han", "han chot", "han hoan thanh",
-                       "thoi gian hoan thanh", "thoi gian thuc hien", "moc hoan thanh",
-                       "moc thoi gian", "nam nao", "thang nao", "truoc ngay nao",
-                       "hoan thanh vao", "han nam", "han khi", "het han", "han la",
-                       "thoi diem nao", "han ra sao", "thoi han ra sao", "han the nao",
-                       "thoi gian nao", "phai xong", "co han", "han bao")),
-    (Intent.OUTPUT, ("ket qua dau ra", "san pham dau ra", "san pham la gi", "ket qua la gi",
-                     "ket qua can dat", "dau ra")),
+    (
+        Intent.AGENCY_TASKS,
+        (
+            "chu tri nhung",
+            "chu tri cac nhiem vu nao",
+            "chu tri bao nhieu",
+            "nhung nhiem vu nao",
+            "cac nhiem vu nao",
+            "nhung viec gi",
+            "nhung viec nao",
+            "nhung de an nao",
+            "cac de an nao",
+            "duoc giao nhung",
+            "duoc giao nhiem vu gi",
+            "phu trach nhung",
+        ),
+    ),
+    (
+        Intent.LEAD,
+        (
+            "chu tri",
+            "ai chiu trach nhiem",
+            "co quan nao thuc hien",
+            "don vi nao thuc hien",
+            "so nao thuc hien",
+            "ai thuc hien",
+            "ai phu trach",
+            "co quan nao phu trach",
+            "don vi nao phu trach",
+            "giao cho ai",
+            "giao cho co quan nao",
+            "giao cho so nao",
+            "ai lam",
+            "do ai",
+        ),
+    ),
+    (
+        Intent.DEADLINE,
+        (
+            "khi nao",
+            "bao gio",
+            "thoi han",
+            "han chot",
+            "han hoan thanh",
+            "thoi gian hoan thanh",
+            "thoi gian thuc hien",
+            "moc hoan thanh",
+            "moc thoi gian",
+            "nam nao",
+            "thang nao",
+            "truoc ngay nao",
+            "hoan thanh vao",
+            "han nam",
+            "han khi",
+            "het han",
+            "han la",
+            "thoi diem nao",
+            "han ra sao",
+            "thoi han ra sao",
+            "han the nao",
+            "thoi gian nao",
+            "phai xong",
+            "co han",
+            "han bao",
+        ),
+    ),
+    (
+        Intent.OUTPUT,
+        (
+            "ket qua dau ra",
+            "san pham dau ra",
+            "san pham la gi",
+            "ket qua la gi",
+            "ket qua can dat",
+            "dau ra",
+        ),
+    ),
     (Intent.CRITERION, ("tieu chi", "bat buoc hay", "mo rong hay", "co bat buoc")),
-    (Intent.TARGET, ("chi tieu", "muc tieu", "bao nhieu phan tram", "bao nhieu %", "dat bao nhieu",
-                     "phan dau", "ty le", "ti le", "toi thieu bao nhieu")),
+    (
+        Intent.TARGET,
+        (
+            "chi tieu",
+            "muc tieu",
+            "bao nhieu phan tram",
+            "bao nhieu %",
+            "dat bao nhieu",
+            "phan dau",
+            "ty le",
+            "ti le",
+            "toi thieu bao nhieu",
+        ),
+    ),
 ]
 
 # Words that carry no topic: question words, intent cues, plan boilerplate.
@@ -73,11 +156,41 @@ STOPWORDS_VI = frozenset(
 )
 # Phrases that shape the question or name plan machinery, not its topic.
 _QUESTION_PHRASES = (
-    "phan tram", "thu may", "hang may", "so may", "the nao", "ra sao", "la gi", "nhu the nao",
-    "o dau", "ve dau", "ten goi", "cu the", "theo doi", "chiu trach nhiem", "ke hoach",
-    "thuc hien", "trien khai", "nhiem vu", "cong tac", "co quan", "don vi", "chu tri",
-    "phoi hop", "hoan thanh", "thoi gian", "thoi han", "uy ban nhan dan", "ubnd tinh",
-    "khi nao", "nam nao", "ngay nao", "thang nao", "bao gio", "so nao", "nganh nao",
+    "phan tram",
+    "thu may",
+    "hang may",
+    "so may",
+    "the nao",
+    "ra sao",
+    "la gi",
+    "nhu the nao",
+    "o dau",
+    "ve dau",
+    "ten goi",
+    "cu the",
+    "theo doi",
+    "chiu trach nhiem",
+    "ke hoach",
+    "thuc hien",
+    "trien khai",
+    "nhiem vu",
+    "cong tac",
+    "co quan",
+    "don vi",
+    "chu tri",
+    "phoi hop",
+    "hoan thanh",
+    "thoi gian",
+    "thoi han",
+    "uy ban nhan dan",
+    "ubnd tinh",
+    "khi nao",
+    "nam nao",
+    "ngay nao",
+    "thang nao",
+    "bao gio",
+    "so nao",
+    "nganh nao",
 )
 
 _TASK_NUMBER = re.compile(r"\bnhiem vu (?:so |thu )?(\d{1,3})\b")
@@ -136,11 +249,16 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
         if any(cue in folded for cue in cues):
             intent = candidate
             break
-    if intent in (Intent.LEAD, Intent.AGENCY_TASKS) and not agencies and \
-            intent is Intent.AGENCY_TASKS:
+    if (
+        intent in (Intent.LEAD, Intent.AGENCY_TASKS)
+        and not agencies
+        and intent is Intent.AGENCY_TASKS
+    ):
         intent = Intent.GENERAL
-    if intent is Intent.LEAD and agencies and any(
-        cue in folded for cue in ("nhung", "cac nhiem vu", "viec gi", "nhiem vu gi")
+    if (
+        intent is Intent.LEAD
+        and agencies
+        and any(cue in folded for cue in ("nhung", "cac nhiem vu", "viec gi", "nhiem vu gi"))
     ):
         intent = Intent.AGENCY_TASKS
     status = None
@@ -151,10 +269,12 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     if period and intent is Intent.GENERAL and "nhiem vu" in folded:
         intent = Intent.DUE
     days = int(m.group(1)) if (m := _DAYS.search(folded)) else None
-    hints = tuple(dict.fromkeys(
-        [m.group(1) for m in _NAMED_PLAN.finditer(folded)]
-        + [fold(a) for a in _ACRONYM.findall(text) if a not in ("UBND", "HĐND", "KH", "NQ")]
-    ))
+    hints = tuple(
+        dict.fromkeys(
+            [m.group(1) for m in _NAMED_PLAN.finditer(folded)]
+            + [fold(a) for a in _ACRONYM.findall(text) if a not in ("UBND", "HĐND", "KH", "NQ")]
+        )
+    )
     agency_words = {w for a in agencies for w in fold(a).split()}
     plan_numbers = {m.group(1) for m in _NAMED_PLAN.finditer(folded)}
     topic = tuple(w for w in _topic(text, agency_words, intent) if w not in plan_numbers)
@@ -162,8 +282,9 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     for number in plan_numbers:
         search_text = re.sub(rf"(?<![\d/]){number}(?![\d/])", " ", search_text)
     topic_set = set(topic)
-    dense_words = [w for w in re.findall(r"[0-9A-Za-zÀ-ỹĐđ]+", text)
-                   if syllable(fold(w)) in topic_set]
+    dense_words = [
+        w for w in re.findall(r"[0-9A-Za-zÀ-ỹĐđ]+", text) if syllable(fold(w)) in topic_set
+    ]
     return Query(
         search_text=normalise_space(search_text),
         dense_text=" ".join(dense_words) or normalise_space(search_text),
@@ -194,7 +315,7 @@ def _topic(text: str, agency_words: set[str], intent: Intent) -> tuple[str, ...]
     for phrase in (*_QUESTION_PHRASES, *_HINT_PHRASES, *_INTENT_PHRASES.get(intent, ())):
         parts = phrase.split()
         for i in range(len(folded) - len(parts) + 1):
-            if folded[i:i + len(parts)] == parts:
+            if folded[i : i + len(parts)] == parts:
                 for j in range(i, i + len(parts)):
                     removed[j] = True
     has_marks = fold(text) != text.lower()

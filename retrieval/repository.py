@@ -109,13 +109,15 @@ class Repository:
         return _document(rows[0]) if rows else None
 
     def find_active_by_number(self, number: str) -> Document | None:
-        rows = self._query("SELECT * FROM versions WHERE number = ? AND state = 'active'",
-                           (number,))
+        rows = self._query(
+            "SELECT * FROM versions WHERE number = ? AND state = 'active'", (number,)
+        )
         return _document(rows[0]) if rows else None
 
     def next_version(self, document_id: str) -> int:
-        rows = self._query("SELECT MAX(version) AS v FROM versions WHERE document_id = ?",
-                           (document_id,))
+        rows = self._query(
+            "SELECT MAX(version) AS v FROM versions WHERE document_id = ?", (document_id,)
+        )
         return int(rows[0]["v"] or 0) + 1
 
     def add_pending(
@@ -129,8 +131,17 @@ class Repository:
             self._db.execute(
                 "INSERT INTO versions (document_id, version, state, title, kind, number, issuer,"
                 " issued, source, content_hash) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
-                (document.id, document.version, document.title, document.kind, document.number,
-                 document.issuer, document.issued, document.source, document.content_hash),
+                (
+                    document.id,
+                    document.version,
+                    document.title,
+                    document.kind,
+                    document.number,
+                    document.issuer,
+                    document.issued,
+                    document.source,
+                    document.content_hash,
+                ),
             )
             self._db.executemany(
                 "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -201,7 +212,9 @@ class Repository:
 
     # -- records ----------------------------------------------------------------------------
 
-    def tasks(self, query: TaskQuery | None = None, gazetteer: object | None = None) -> list[TaskRecord]:
+    def tasks(
+        self, query: TaskQuery | None = None, gazetteer: object | None = None
+    ) -> list[TaskRecord]:
         """Active tasks matching ``query``, in document and table order."""
         query = query or TaskQuery()
         rows = self._query(
@@ -228,7 +241,7 @@ class Repository:
         found: dict[str, list[float]] = {}
         keys = list(by_hash)
         for start in range(0, len(keys), 500):
-            part = keys[start:start + 500]
+            part = keys[start : start + 500]
             marks = ",".join("?" * len(part))
             for row in self._query(
                 f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",  # noqa: S608
@@ -293,9 +306,15 @@ class _Transaction:
 
 def _document(row: sqlite3.Row) -> Document:
     return Document(
-        id=row["document_id"], title=row["title"], kind=row["kind"], number=row["number"],
-        issuer=row["issuer"], issued=row["issued"], source=row["source"],
-        content_hash=row["content_hash"], version=int(row["version"]),
+        id=row["document_id"],
+        title=row["title"],
+        kind=row["kind"],
+        number=row["number"],
+        issuer=row["issuer"],
+        issued=row["issued"],
+        source=row["source"],
+        content_hash=row["content_hash"],
+        version=int(row["version"]),
         active=row["state"] == "active",
     )
 
@@ -303,18 +322,31 @@ def _document(row: sqlite3.Row) -> Document:
 def _task_row(task: TaskRecord, position: int) -> tuple[object, ...]:
     d = task.deadline
     return (
-        task.document_id, task.version, task.number, task.section, task.name,
+        task.document_id,
+        task.version,
+        task.number,
+        task.section,
+        task.name,
         json.dumps(list(task.lead_agencies), ensure_ascii=False),
         json.dumps(list(task.coordinating_agencies), ensure_ascii=False),
-        task.output, d.text, d.start.isoformat() if d.start else None,
-        d.end.isoformat() if d.end else None, d.recurring, task.locator, position, task.raw,
+        task.output,
+        d.text,
+        d.start.isoformat() if d.start else None,
+        d.end.isoformat() if d.end else None,
+        d.recurring,
+        task.locator,
+        position,
+        task.raw,
     )
 
 
 def _task(row: sqlite3.Row) -> TaskRecord:
     return TaskRecord(
-        document_id=row["document_id"], version=int(row["version"]), number=row["number"],
-        section=row["section"], name=row["name"],
+        document_id=row["document_id"],
+        version=int(row["version"]),
+        number=row["number"],
+        section=row["section"],
+        name=row["name"],
         lead_agencies=tuple(json.loads(row["lead"])),
         coordinating_agencies=tuple(json.loads(row["coordinating"])),
         output=row["output"],
@@ -331,18 +363,34 @@ def _task(row: sqlite3.Row) -> TaskRecord:
 
 def _target_row(target: TargetRecord, position: int) -> tuple[object, ...]:
     return (
-        target.document_id, target.version, target.number, target.section, target.indicator,
-        target.unit, target.value, target.horizon, target.agency,
-        None if target.mandatory is None else int(target.mandatory), target.locator, position,
-        target.note, target.raw,
+        target.document_id,
+        target.version,
+        target.number,
+        target.section,
+        target.indicator,
+        target.unit,
+        target.value,
+        target.horizon,
+        target.agency,
+        None if target.mandatory is None else int(target.mandatory),
+        target.locator,
+        position,
+        target.note,
+        target.raw,
     )
 
 
 def _target(row: sqlite3.Row) -> TargetRecord:
     return TargetRecord(
-        document_id=row["document_id"], version=int(row["version"]), number=row["number"],
-        section=row["section"], indicator=row["indicator"], unit=row["unit"],
-        value=row["value"], horizon=row["horizon"], agency=row["agency"],
+        document_id=row["document_id"],
+        version=int(row["version"]),
+        number=row["number"],
+        section=row["section"],
+        indicator=row["indicator"],
+        unit=row["unit"],
+        value=row["value"],
+        horizon=row["horizon"],
+        agency=row["agency"],
         mandatory=None if row["mandatory"] is None else bool(row["mandatory"]),
         locator=row["locator"],
         note=row["note"],

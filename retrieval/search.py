@@ -90,16 +90,17 @@ class HybridRetriever:
         if not versions:
             return []
         allowed = {
-            c.id for c in self._chunks.values()
-            if (record is None or c.record == record)
-            and f"{c.document_id}@{c.version}" in versions
+            c.id
+            for c in self._chunks.values()
+            if (record is None or c.record == record) and f"{c.document_id}@{c.version}" in versions
         }
         lexical = [key for key, _ in self._lexical.search(text, self.settings.lexical_k, allowed)]
         rankings: list[list[str]] = [lexical]
         weights = [self.settings.lexical_weight]
         if dense:
-            hits = self._index.query(dense_text or text, self.settings.dense_k, versions,
-                                     record=record)
+            hits = self._index.query(
+                dense_text or text, self.settings.dense_k, versions, record=record
+            )
             rankings.append([h.id for h in hits if h.id in self._chunks])
             weights.append(self.settings.dense_weight)
         fused = reciprocal_rank_fusion(rankings, weights=weights)

@@ -37,7 +37,9 @@ _LIST_LIMIT = 1400
 _TASK_NAME_LIMIT = 150
 # "còn cơ quan phối hợp?", "nhiệm vụ đó hạn khi nào?": a question that names no topic of
 # its own, or points back with "đó/này/trên", continues the previous one.
-_FOLLOW_UP = re.compile(r"^(con|the con|vay con)\b|\b(nhiem vu|viec|de an|ke hoach) (do|nay|tren)\b")
+_FOLLOW_UP = re.compile(
+    r"^(con|the con|vay con)\b|\b(nhiem vu|viec|de an|ke hoach) (do|nay|tren)\b"
+)
 _POINTERS = frozenset("con do nay tren vay".split())
 _MAX_SOURCES = 4
 
@@ -53,8 +55,13 @@ class Source:
     score: float
 
     def to_json(self) -> dict[str, Any]:
-        return {"document_id": self.document_id, "title": self.title, "locator": self.locator,
-                "text": self.text, "score": round(self.score, 4)}
+        return {
+            "document_id": self.document_id,
+            "title": self.title,
+            "locator": self.locator,
+            "text": self.text,
+            "score": round(self.score, 4),
+        }
 
 
 @dataclass(frozen=True)
@@ -111,14 +118,19 @@ class Assistant:
         answer = self._answer(query, scope, titles, previous)
         if conversation_id:
             last_task = answer.tasks[0] if len(answer.tasks) == 1 else None
-            if last_task is None and previous and answer.intent in _TASK_INTENTS and \
-                    answer.found and previous.get("task"):
+            if (
+                last_task is None
+                and previous
+                and answer.intent in _TASK_INTENTS
+                and answer.found
+                and previous.get("task")
+            ):
                 last_task_ref = previous["task"]
             else:
-                last_task_ref = ([last_task.document_id, last_task.number]
-                                 if last_task else None)
-            self._repo.save_conversation(conversation_id, {"task": last_task_ref,
-                                                           "question": question})
+                last_task_ref = [last_task.document_id, last_task.number] if last_task else None
+            self._repo.save_conversation(
+                conversation_id, {"task": last_task_ref, "question": question}
+            )
         return answer
 
     # -- routing ----------------------------------------------------------------------------
@@ -158,8 +170,9 @@ class Assistant:
             doc, number = previous["task"]
             if (doc, number) in tasks:
                 return tasks[(doc, number)], None, 1.0
-        hits = self._retriever.search(query.search_text, k=10, record="task", documents=scope,
-                                      dense_text=query.dense_text)
+        hits = self._retriever.search(
+            query.search_text, k=10, record="task", documents=scope, dense_text=query.dense_text
+        )
         best: tuple[float, TaskRecord, ChunkHit, float] | None = None
         for rank, hit in enumerate(hits):
             task = tasks.get((hit.document_id, hit.number))
@@ -167,8 +180,11 @@ class Assistant:
                 continue
             # rank by the task's own words; the title only discounts "theo kế hoạch ..."
             own = coverage(query.topic, f"{task.name} {task.output}", self._retriever.lexical)
-            cov = coverage(query.topic, f"{titles.get(task.document_id, '')} {task.name} "
-                           f"{task.output}", self._retriever.lexical)
+            cov = coverage(
+                query.topic,
+                f"{titles.get(task.document_id, '')} {task.name} {task.output}",
+                self._retriever.lexical,
+            )
             if query.agencies and query.intent is Intent.COORDINATING:
                 named = {agency_key(a) for a in task.lead_agencies + task.coordinating_agencies}
                 own += 0.1 * sum(agency_key(a) in named for a in query.agencies)
@@ -193,45 +209,71 @@ class Assistant:
         else:
             name = "deadline"
         text = self._t.render(name, **values)
-        source = Source(task.document_id, titles.get(task.document_id, ""), task.locator,
-                        hit.text if hit else _task_source_text(task), hit.score if hit else 1.0)
+        source = Source(
+            task.document_id,
+            titles.get(task.document_id, ""),
+            task.locator,
+            hit.text if hit else _task_source_text(task),
+            hit.score if hit else 1.0,
+        )
         return Answer(text, True, [source], [task], intent.value, titles)
 
-    def _agency_tasks(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
+    def _agency_tasks(
+        self, query: Query, scope: list[str] | None, titles: dict[str, str]
+    ) -> Answer:
         agency = query.agencies[0]
-        tasks = [t for t in self._repo.tasks(TaskQuery(agency=agency, role="lead"),
-                                             self._gazetteer)
-                 if not scope or t.document_id in scope]
+        tasks = [
+            t
+            for t in self._repo.tasks(TaskQuery(agency=agency, role="lead"), self._gazetteer)
+            if not scope or t.document_id in scope
+        ]
         tasks = self._narrow_by_topic(query, tasks)
         if not tasks:
-            return Answer(self._t.render("no_tasks", what=f"do {agency} chủ trì"), False,
-                          intent=query.intent.value, titles=titles)
+            return Answer(
+                self._t.render("no_tasks", what=f"do {agency} chủ trì"),
+                False,
+                intent=query.intent.value,
+                titles=titles,
+            )
         docs = {t.document_id for t in tasks}
         scope_text = f" ({titles[next(iter(docs))]})" if len(docs) == 1 else ""
-        header = self._t.render("agency_tasks_header", agency=agency, count=len(tasks),
-                                scope=scope_text)
+        header = self._t.render(
+            "agency_tasks_header", agency=agency, count=len(tasks), scope=scope_text
+        )
         return self._task_list(header, tasks, query, titles)
 
     def _due_tasks(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
         today = self._today()
         agency = query.agencies[0] if query.agencies else None
         if query.period:
-            task_query = TaskQuery(agency=agency, due_from=query.period[0],
-                                   due_to=query.period[1], today=today)
+            task_query = TaskQuery(
+                agency=agency, due_from=query.period[0], due_to=query.period[1], today=today
+            )
             what = f"đến hạn từ {query.period[0]:%d/%m/%Y} đến {query.period[1]:%d/%m/%Y}"
         else:
-            task_query = TaskQuery(agency=agency, status=query.status, today=today,
-                                   within_days=query.within_days or 30)
-            what = ("đã quá hạn" if query.status == "overdue"
-                    else f"đến hạn trong {query.within_days or 30} ngày tới")
+            task_query = TaskQuery(
+                agency=agency, status=query.status, today=today, within_days=query.within_days or 30
+            )
+            what = (
+                "đã quá hạn"
+                if query.status == "overdue"
+                else f"đến hạn trong {query.within_days or 30} ngày tới"
+            )
         if agency:
             what += f" của {agency}"
-        tasks = [t for t in self._repo.tasks(task_query, self._gazetteer)
-                 if not scope or t.document_id in scope]
+        tasks = [
+            t
+            for t in self._repo.tasks(task_query, self._gazetteer)
+            if not scope or t.document_id in scope
+        ]
         tasks.sort(key=lambda t: t.deadline.end or date.max)
         if not tasks:
-            return Answer(self._t.render("no_tasks", what=what), True,
-                          intent=query.intent.value, titles=titles)
+            return Answer(
+                self._t.render("no_tasks", what=what),
+                True,
+                intent=query.intent.value,
+                titles=titles,
+            )
         header = self._t.render("due_header", count=len(tasks), what=what)
         return self._task_list(header, tasks, query, titles)
 
@@ -241,17 +283,24 @@ class Assistant:
         lines = [header]
         shown: list[TaskRecord] = []
         for task in tasks:
-            line = self._t.render("task_line", number=task.number,
-                                  name=_clip(task.name, _TASK_NAME_LIMIT),
-                                  deadline=task.deadline.text or "không ghi")
+            line = self._t.render(
+                "task_line",
+                number=task.number,
+                name=_clip(task.name, _TASK_NAME_LIMIT),
+                deadline=task.deadline.text or "không ghi",
+            )
             if sum(len(x) + 1 for x in lines) + len(line) > _LIST_LIMIT:
                 break
             lines.append(line)
             shown.append(task)
         if len(shown) < len(tasks):
             lines.append(self._t.render("more", count=len(tasks) - len(shown)))
-        sources = [Source(t.document_id, titles.get(t.document_id, ""), t.locator,
-                          _task_source_text(t), 1.0) for t in shown[:_MAX_SOURCES * 2]]
+        sources = [
+            Source(
+                t.document_id, titles.get(t.document_id, ""), t.locator, _task_source_text(t), 1.0
+            )
+            for t in shown[: _MAX_SOURCES * 2]
+        ]
         return Answer("\n".join(lines), True, sources, list(tasks), query.intent.value, titles)
 
     def _narrow_by_topic(self, query: Query, tasks: list[TaskRecord]) -> list[TaskRecord]:
@@ -259,8 +308,9 @@ class Assistant:
         topic = [w for w in query.topic if w not in _SCOPE_WORDS]
         if not topic or len(tasks) <= 3:
             return tasks
-        scored = [(coverage(topic, f"{t.name} {t.output}", self._retriever.lexical), t)
-                  for t in tasks]
+        scored = [
+            (coverage(topic, f"{t.name} {t.output}", self._retriever.lexical), t) for t in tasks
+        ]
         kept = [t for cov, t in scored if cov >= 0.5]
         return kept or tasks
 
@@ -269,24 +319,28 @@ class Assistant:
     def _evidence(
         self, query: Query, scope: list[str] | None, record: str | None = None
     ) -> Evidence | None:
-        hits = self._retriever.search(query.search_text, k=6, record=record, documents=scope,
-                                      dense_text=query.dense_text)
+        hits = self._retriever.search(
+            query.search_text, k=6, record=record, documents=scope, dense_text=query.dense_text
+        )
         return best_sentence(query, hits, self._retriever.lexical, self._titles())
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
-        hits = self._retriever.search(query.search_text, k=6, documents=scope,
-                                      dense_text=query.dense_text)
+        hits = self._retriever.search(
+            query.search_text, k=6, documents=scope, dense_text=query.dense_text
+        )
         evidence = best_sentence(query, hits, self._retriever.lexical, self._titles())
         if evidence is None or not self._supported(query, evidence):
             # no nearest-passage quote: the plans do not say, so nothing is cited
-            return Answer(self._t.render("not_found"), False, [], intent=query.intent.value,
-                          titles=titles)
+            return Answer(
+                self._t.render("not_found"), False, [], intent=query.intent.value, titles=titles
+            )
         text = self._t.render("extract", sentence=trim(evidence.sentence, query.topic))
         if self._llm is not None:
             text = self._llm_answer(query, hits, text) or text
         ordered = [evidence.chunk] + [h for h in hits if h.id != evidence.chunk.id]
-        return Answer(text, True, _sources(ordered, titles), intent=query.intent.value,
-                      titles=titles)
+        return Answer(
+            text, True, _sources(ordered, titles), intent=query.intent.value, titles=titles
+        )
 
     def _supported(self, query: Query, evidence: Evidence) -> bool:
         """Evidence answers the question: it covers the topic and names the asked years."""
@@ -299,8 +353,7 @@ class Assistant:
     def _llm_answer(self, query: Query, hits: Sequence[ChunkHit], fallback: str) -> str | None:
         assert self._llm is not None
         context = "\n\n".join(f"[{i + 1}] {h.locator}: {h.text}" for i, h in enumerate(hits[:4]))
-        messages = self._prompts.llm_messages(question=query.text, facts=fallback,
-                                              context=context)
+        messages = self._prompts.llm_messages(question=query.text, facts=fallback, context=context)
         reply = self._llm.complete(messages)
         if reply is None or "KHÔNG_CÓ_THÔNG_TIN" in reply:
             return None
@@ -360,8 +413,10 @@ def _task_source_text(task: TaskRecord) -> str:
 
 
 def _sources(hits: Sequence[ChunkHit], titles: dict[str, str]) -> list[Source]:
-    return [Source(h.document_id, titles.get(h.document_id, ""), h.locator, h.text, h.score)
-            for h in hits[:_MAX_SOURCES]]
+    return [
+        Source(h.document_id, titles.get(h.document_id, ""), h.locator, h.text, h.score)
+        for h in hits[:_MAX_SOURCES]
+    ]
 
 
 def dumps_state(state: dict[str, Any]) -> str:

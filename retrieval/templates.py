@@ -59,8 +59,10 @@ class Prompts(BaseModel):
     llm_user: str
 
     def llm_messages(self, **values: object) -> list[dict[str, str]]:
-        return [{"role": "system", "content": self.llm_system},
-                {"role": "user", "content": _render(self.llm_user, values)}]
+        return [
+            {"role": "system", "content": self.llm_system},
+            {"role": "user", "content": _render(self.llm_user, values)},
+        ]
 
 
 def load_prompts(folder: Path) -> Prompts:

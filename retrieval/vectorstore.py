@@ -120,8 +120,9 @@ class ChromaIndex:
             settings = ChromaSettings(anonymized_telemetry=False)
             with _translated():
                 if self._host is not None:
-                    client = chromadb.HttpClient(host=self._host, port=self._port,
-                                                 settings=settings)
+                    client = chromadb.HttpClient(
+                        host=self._host, port=self._port, settings=settings
+                    )
                 else:
                     assert self._path is not None
                     self._path.mkdir(parents=True, exist_ok=True)
@@ -203,14 +204,22 @@ class ChromaIndex:
             return []
         store = self._ensure()
         with _translated():
-            got = store.get(where={"doc_version": {"$in": list(versions)}},
-                            include=["documents", "metadatas"])
+            got = store.get(
+                where={"doc_version": {"$in": list(versions)}}, include=["documents", "metadatas"]
+            )
         return [
-            ChunkHit(id=i, text=t, document_id=str(m["document_id"]), version=int(m["version"]),
-                     locator=str(m.get("locator", "")), kind=str(m.get("kind", "prose")),
-                     score=0.0, record=str(m.get("record", "prose")),
-                     number=str(m.get("task_number") or m.get("target_number") or ""),
-                     heading=str(m.get("heading", "")))
+            ChunkHit(
+                id=i,
+                text=t,
+                document_id=str(m["document_id"]),
+                version=int(m["version"]),
+                locator=str(m.get("locator", "")),
+                kind=str(m.get("kind", "prose")),
+                score=0.0,
+                record=str(m.get("record", "prose")),
+                number=str(m.get("task_number") or m.get("target_number") or ""),
+                heading=str(m.get("heading", "")),
+            )
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
@@ -251,8 +260,11 @@ def _metadata(chunk: Chunk) -> dict[str, str | int]:
         "locator": chunk.locator,
         "kind": chunk.kind,
         "heading": " > ".join(chunk.heading_path),
-        "record": "task" if "task_number" in chunk.metadata
-        else "target" if "target_number" in chunk.metadata else chunk.kind,
+        "record": "task"
+        if "task_number" in chunk.metadata
+        else "target"
+        if "target_number" in chunk.metadata
+        else chunk.kind,
     }
     meta.update(chunk.metadata)
     return meta

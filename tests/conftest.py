@@ -64,8 +64,12 @@ def services(tmp_path: Path, hash_embedder: HashEmbedder) -> Iterator[object]:
         store=lambda vectors: repo.store_embeddings(hash_embedder.name, vectors),
     )
     index = ChromaIndex(embeddings, path=tmp_path / "chroma", collection=f"t{os.getpid()}")
-    ingestor = Ingestor(repository=repo, index=index, gazetteer=Gazetteer.load(),
-                        embed_counter=lambda: embeddings.calls)
+    ingestor = Ingestor(
+        repository=repo,
+        index=index,
+        gazetteer=Gazetteer.load(),
+        embed_counter=lambda: embeddings.calls,
+    )
 
     class Services:
         pass

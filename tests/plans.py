@@ -5,19 +5,43 @@ from __future__ import annotations
 from pathlib import Path
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-HEADER = ["Stt", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả",
-          "Thời gian hoàn thành"]
+HEADER = [
+    "Stt",
+    "Tên nhiệm vụ",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Kết quả",
+    "Thời gian hoàn thành",
+]
 
 
 def plan_rows(version: int = 1) -> list[list[str]]:
     """A small task table; version 2 moves a deadline, changes a lead and drops task 3."""
     rows = [
-        ["1", "Xây dựng kế hoạch phát triển hạ tầng số của tỉnh", "Sở TT&TT",
-         "Sở Tài chính; UBND các huyện, thị xã, thành phố", "Kế hoạch UBND tỉnh", "3/2026"],
-        ["2", "Triển khai bệnh án điện tử tại các bệnh viện", "Sở Y tế",
-         "Bảo hiểm Xã hội tỉnh, Công an tỉnh", "Đề án", "Quý IV/2025"],
-        ["3", "Đào tạo kỹ năng số cho cán bộ cấp xã", "Sở Nội vụ", "-", "Chương trình đào tạo",
-         "Hằng năm"],
+        [
+            "1",
+            "Xây dựng kế hoạch phát triển hạ tầng số của tỉnh",
+            "Sở TT&TT",
+            "Sở Tài chính; UBND các huyện, thị xã, thành phố",
+            "Kế hoạch UBND tỉnh",
+            "3/2026",
+        ],
+        [
+            "2",
+            "Triển khai bệnh án điện tử tại các bệnh viện",
+            "Sở Y tế",
+            "Bảo hiểm Xã hội tỉnh, Công an tỉnh",
+            "Đề án",
+            "Quý IV/2025",
+        ],
+        [
+            "3",
+            "Đào tạo kỹ năng số cho cán bộ cấp xã",
+            "Sở Nội vụ",
+            "-",
+            "Chương trình đào tạo",
+            "Hằng năm",
+        ],
     ]
     if version == 2:
         rows[0][5] = "6/2026"
@@ -56,12 +80,17 @@ def write_pdf(path: Path, version: int = 1, number: str = "998/KH-UBND") -> Path
     pdf.add_font("DejaVu", fname=FONT)
     pdf.set_font("DejaVu", size=10)
     pdf.add_page()
-    pdf.multi_cell(0, 8, f"Số: {number}\nKẾ HOẠCH\nChuyển đổi số y tế\nI. MỤC TIÊU\n"
-                   "Phấn đấu 95% người dân có hồ sơ sức khỏe điện tử.")
+    pdf.multi_cell(
+        0,
+        8,
+        f"Số: {number}\nKẾ HOẠCH\nChuyển đổi số y tế\nI. MỤC TIÊU\n"
+        "Phấn đấu 95% người dân có hồ sơ sức khỏe điện tử.",
+    )
     from fpdf.fonts import FontFace
 
-    with pdf.table(col_widths=(8, 60, 30, 45, 25, 22),
-                   headings_style=FontFace(emphasis=None)) as table:
+    with pdf.table(
+        col_widths=(8, 60, 30, 45, 25, 22), headings_style=FontFace(emphasis=None)
+    ) as table:
         for values in [HEADER, *plan_rows(version)]:
             row = table.row()
             for value in values:

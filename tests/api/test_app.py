@@ -18,9 +18,15 @@ def client(services, tmp_path: Path):
     services.ingestor.ingest_file(NQ57)
     settings = Settings(data_dir=tmp_path, today=date(2025, 9, 10))
     gazetteer = Gazetteer.load()
-    container = Container(settings, services.repo, services.index, services.embeddings,
-                          gazetteer, services.ingestor,
-                          build_assistant(settings, services.repo, services.index, gazetteer))
+    container = Container(
+        settings,
+        services.repo,
+        services.index,
+        services.embeddings,
+        gazetteer,
+        services.ingestor,
+        build_assistant(settings, services.repo, services.index, gazetteer),
+    )
     with TestClient(create_app(settings, container)) as c:
         yield c
 
@@ -29,21 +35,37 @@ def test_tasks_lists_all_71_nq57_tasks_with_fields(client: TestClient):
     body = client.get("/tasks", params={"limit": 500}).json()
     assert body["total"] == 71 and len(body["tasks"]) == 71
     task = body["tasks"][42]
-    assert set(task) >= {"document_id", "document_title", "number", "section", "name",
-                         "lead_agencies", "coordinating_agencies", "output", "deadline"}
+    assert set(task) >= {
+        "document_id",
+        "document_title",
+        "number",
+        "section",
+        "name",
+        "lead_agencies",
+        "coordinating_agencies",
+        "output",
+        "deadline",
+    }
     assert task["number"] == "43"
-    assert task["deadline"] == {"text": "Quý IV/2025", "start": "2025-10-01",
-                                "end": "2025-12-31", "recurring": None}
+    assert task["deadline"] == {
+        "text": "Quý IV/2025",
+        "start": "2025-10-01",
+        "end": "2025-12-31",
+        "recurring": None,
+    }
     assert "Nghị quyết số 57" in task["document_title"]
 
 
 def test_agency_filter_is_alias_and_diacritics_insensitive(client: TestClient):
-    numbers = {t["number"] for t in
-               client.get("/tasks", params={"agency": "so y te", "role": "lead"}).json()["tasks"]}
+    numbers = {
+        t["number"]
+        for t in client.get("/tasks", params={"agency": "so y te", "role": "lead"}).json()["tasks"]
+    }
     assert numbers == {"55", "56"}
     by_alias = client.get("/tasks", params={"agency": "Sở TT&TT", "role": "lead"}).json()
-    by_name = client.get("/tasks", params={"agency": "Sở Thông tin và Truyền thông",
-                                           "role": "lead"}).json()
+    by_name = client.get(
+        "/tasks", params={"agency": "Sở Thông tin và Truyền thông", "role": "lead"}
+    ).json()
     assert by_alias["total"] == by_name["total"] > 10
 
 

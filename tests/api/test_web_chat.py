@@ -27,8 +27,12 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(corpus_container) -> Iterator[str]:
     port = _free_port()
-    config = uvicorn.Config(create_app(corpus_container.settings, corpus_container),
-                            host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(corpus_container.settings, corpus_container),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -47,8 +51,14 @@ def test_question_answer_and_sources_in_chromium(server: str, tmp_path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page()
         page.goto(server + "/")

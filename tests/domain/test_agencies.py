@@ -30,8 +30,10 @@ def test_aliases_and_spelling_variants(gaz: Gazetteer, alias: str, name: str):
 
 
 def test_split_keeps_names_with_commas_and_collectives(gaz: Gazetteer):
-    cell = ("Sở Thông tin và Truyền thông, Sở Khoa học và Công nghệ, Ban Tuyên giáo Tỉnh ủy; "
-            "Sở Văn hóa, Thể thao và Du lịch; Đài Phát thanh - Truyền hình và Báo Bình Phước")
+    cell = (
+        "Sở Thông tin và Truyền thông, Sở Khoa học và Công nghệ, Ban Tuyên giáo Tỉnh ủy; "
+        "Sở Văn hóa, Thể thao và Du lịch; Đài Phát thanh - Truyền hình và Báo Bình Phước"
+    )
     assert gaz.split(cell) == [
         "Sở Thông tin và Truyền thông",
         "Sở Khoa học và Công nghệ",
@@ -44,13 +46,16 @@ def test_split_keeps_names_with_commas_and_collectives(gaz: Gazetteer):
         "UBND các huyện, thị xã, thành phố",
     ]
     assert gaz.split("Sở Tư pháp và các sở, ngành; UBND các huyện, thị xã, thành phố") == [
-        "Sở Tư pháp", "Các sở, ngành", "UBND các huyện, thị xã, thành phố",
+        "Sở Tư pháp",
+        "Các sở, ngành",
+        "UBND các huyện, thị xã, thành phố",
     ]
 
 
 def test_split_names_written_side_by_side(gaz: Gazetteer):
     assert gaz.split("Sở Khoa học và Công nghệ Sở Thông tin và Truyền thông") == [
-        "Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông",
+        "Sở Khoa học và Công nghệ",
+        "Sở Thông tin và Truyền thông",
     ]
 
 
@@ -60,11 +65,21 @@ def test_dash_is_no_agency(gaz: Gazetteer):
 
 def test_admin_file_extends_and_records_mergers(tmp_path: Path):
     extra = tmp_path / "agencies.json"
-    extra.write_text(json.dumps({"agencies": [
-        {"name": "Sở Khoa học và Công nghệ", "aliases": ["SKHCN mới"]},
-        {"name": "Sở Thông tin và Truyền thông", "aliases": [],
-         "merged_into": "Sở Khoa học và Công nghệ"},
-    ]}), "utf-8")
+    extra.write_text(
+        json.dumps(
+            {
+                "agencies": [
+                    {"name": "Sở Khoa học và Công nghệ", "aliases": ["SKHCN mới"]},
+                    {
+                        "name": "Sở Thông tin và Truyền thông",
+                        "aliases": [],
+                        "merged_into": "Sở Khoa học và Công nghệ",
+                    },
+                ]
+            }
+        ),
+        "utf-8",
+    )
     gaz = Gazetteer.load([extra])
     assert gaz.canonical("SKHCN mới") == "Sở Khoa học và Công nghệ"
     assert gaz.canonical("Sở TT&TT") == "Sở Khoa học và Công nghệ"

@@ -51,7 +51,8 @@ def test_changed_file_becomes_a_new_version_without_stale_chunks(services, tmp_p
 def test_same_official_number_is_a_new_version_not_a_copy(services, tmp_path: Path):
     first = services.ingestor.ingest_file(write_docx(tmp_path / "a.docx", number="999/KH-UBND"))
     second = services.ingestor.ingest_file(
-        write_docx(tmp_path / "b.docx", version=2, number="999/KH-UBND"))
+        write_docx(tmp_path / "b.docx", version=2, number="999/KH-UBND")
+    )
     assert second.document_id == first.document_id and second.version == 2
     assert len(services.repo.active_documents()) == 1
 

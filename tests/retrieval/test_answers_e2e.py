@@ -39,21 +39,28 @@ def test_tasks_of_an_agency_as_a_compact_list(corpus_container):
 
 
 def test_target_figure_with_its_unit(corpus_container):
-    answer = ask(corpus_container, "Đến 2030 tỷ lệ dân số trưởng thành có chữ ký số phải đạt bao nhiêu?")
+    answer = ask(
+        corpus_container, "Đến 2030 tỷ lệ dân số trưởng thành có chữ ký số phải đạt bao nhiêu?"
+    )
     assert answer.found and "≥ 80%" in answer.answer
 
 
 def test_fact_from_prose(corpus_container):
-    answer = ask(corpus_container, "Trung tâm IOC tỉnh đã tiếp nhận bao nhiêu cuộc gọi đến đường dây nóng?")
+    answer = ask(
+        corpus_container, "Trung tâm IOC tỉnh đã tiếp nhận bao nhiêu cuộc gọi đến đường dây nóng?"
+    )
     assert answer.found and "37.719" in answer.answer
     assert any("37.719" in s.text for s in answer.sources)
 
 
-@pytest.mark.parametrize("question", [
-    "Giá vé xe buýt nội tỉnh Bình Phước là bao nhiêu?",
-    "Số điện thoại đường dây nóng của Sở Y tế là gì?",
-    "Năm 2024 Bình Phước xếp hạng chỉ số DTI thứ mấy?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Giá vé xe buýt nội tỉnh Bình Phước là bao nhiêu?",
+        "Số điện thoại đường dây nóng của Sở Y tế là gì?",
+        "Năm 2024 Bình Phước xếp hạng chỉ số DTI thứ mấy?",
+    ],
+)
 def test_refuses_what_the_plans_do_not_say(corpus_container, question: str):
     answer = ask(corpus_container, question)
     assert answer.found is False
@@ -81,8 +88,9 @@ def test_due_tasks_relative_to_injected_today(corpus_container):
 def test_ask_endpoint_end_to_end(corpus_container):
     app = create_app(corpus_container.settings, corpus_container)
     with TestClient(app) as client:
-        body = client.post("/ask", json={"question": "han chot xay dung ke hoach ha tang so la "
-                                                     "khi nao"}).json()
+        body = client.post(
+            "/ask", json={"question": "han chot xay dung ke hoach ha tang so la khi nao"}
+        ).json()
     assert body["found"] is True and body["answer"].startswith("Thời hạn hoàn thành: 3/2026")
     assert body["tasks"][0]["deadline"]["end"] == "2026-03-31"
     assert body["sources"][0]["title"].startswith("Kế hoạch triển khai thực hiện")

@@ -30,9 +30,18 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     port = _free_port()
     chroma = Path(sys.executable).parent / "chroma"
     proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path_factory.mktemp("chroma")), "--host",
-         "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path_factory.mktemp("chroma")),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -50,16 +59,29 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 def _chunk(text: str, version: int = 1) -> Chunk:
-    return Chunk(text=text, document_id="doc", version=version, heading_path=("I.",),
-                 locator=f"I. {text[:10]}")
+    return Chunk(
+        text=text,
+        document_id="doc",
+        version=version,
+        heading_path=("I.",),
+        locator=f"I. {text[:10]}",
+    )
 
 
 def test_server_mode_add_query_delete(chroma_server: int, hash_embedder) -> None:
-    index = ChromaIndex(CachedEmbeddings(hash_embedder), host="127.0.0.1", port=chroma_server,
-                        collection="server_test")
-    added = index.add([_chunk("Sở Y tế chủ trì bệnh án điện tử"),
-                       _chunk("Sở Nội vụ đào tạo kỹ năng số"),
-                       _chunk("Sở Y tế chủ trì bệnh án điện tử", version=2)])
+    index = ChromaIndex(
+        CachedEmbeddings(hash_embedder),
+        host="127.0.0.1",
+        port=chroma_server,
+        collection="server_test",
+    )
+    added = index.add(
+        [
+            _chunk("Sở Y tế chủ trì bệnh án điện tử"),
+            _chunk("Sở Nội vụ đào tạo kỹ năng số"),
+            _chunk("Sở Y tế chủ trì bệnh án điện tử", version=2),
+        ]
+    )
     assert added == 3 and index.count() == 3
     hits = index.query("bệnh án điện tử", k=2, versions=["doc@1"])
     assert hits[0].text == "Sở Y tế chủ trì bệnh án điện tử" and hits[0].version == 1

@@ -27,8 +27,9 @@ class FakeOpenAI(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        FakeOpenAI.requests.append({"path": self.path, "body": body,
-                                    "auth": self.headers.get("Authorization")})
+        FakeOpenAI.requests.append(
+            {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+        )
         payload = {"choices": [{"message": {"role": "assistant", "content": FakeOpenAI.reply}}]}
         data = json.dumps(payload).encode()
         self.send_response(200)
@@ -51,11 +52,17 @@ def fake_llm() -> Iterator[str]:
     server.shutdown()
 
 
-def test_llm_phrases_free_text_answers_from_cited_context(services, fake_llm: str,
-                                                          tmp_path: Path):
-    services.ingestor.ingest_file(CORPUS / "chuong-trinh-chuyen-doi-so-den-2025-dinh-huong-2030.txt")
-    settings = Settings(data_dir=tmp_path, llm_base_url=fake_llm, llm_model="fake",
-                        llm_api_key="k", today=date(2025, 9, 10))
+def test_llm_phrases_free_text_answers_from_cited_context(services, fake_llm: str, tmp_path: Path):
+    services.ingestor.ingest_file(
+        CORPUS / "chuong-trinh-chuyen-doi-so-den-2025-dinh-huong-2030.txt"
+    )
+    settings = Settings(
+        data_dir=tmp_path,
+        llm_base_url=fake_llm,
+        llm_model="fake",
+        llm_api_key="k",
+        today=date(2025, 9, 10),
+    )
     assistant = build_assistant(settings, services.repo, services.index, Gazetteer.load())
     answer = assistant.ask("Đến năm 2025 kinh tế số phải chiếm bao nhiêu phần trăm GRDP?")
     assert answer.found and answer.answer == FakeOpenAI.reply
@@ -77,11 +84,13 @@ def test_llm_never_overrides_a_task_record(services, fake_llm: str, tmp_path: Pa
 
 def test_llm_refusal_and_failures_fall_back_to_the_extract():
     def refusing(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"choices": [{"message": {
-            "content": "KHÔNG_CÓ_THÔNG_TIN"}}]})
+        return httpx.Response(
+            200, json={"choices": [{"message": {"content": "KHÔNG_CÓ_THÔNG_TIN"}}]}
+        )
 
     model = OpenAIChatModel("http://127.0.0.1:1/v1", "m", transport=httpx.MockTransport(refusing))
     assert model.complete([{"role": "user", "content": "x"}]) == "KHÔNG_CÓ_THÔNG_TIN"
-    broken = OpenAIChatModel("http://127.0.0.1:1/v1", "m",
-                             transport=httpx.MockTransport(lambda r: httpx.Response(503)))
+    broken = OpenAIChatModel(
+        "http://127.0.0.1:1/v1", "m", transport=httpx.MockTransport(lambda r: httpx.Response(503))
+    )
     assert broken.complete([{"role": "user", "content": "x"}]) is None

@@ -46,9 +46,9 @@ def test_entities(gaz: Gazetteer):
 
 def test_agency_without_diacritics_and_alias(gaz: Gazetteer):
     assert understand("so khoa hoc va cong nghe chu tri gi", gaz, TODAY).agencies == (
-        "Sở Khoa học và Công nghệ",)
-    assert understand("Sở KH&CN chủ trì gì?", gaz, TODAY).agencies == (
-        "Sở Khoa học và Công nghệ",)
+        "Sở Khoa học và Công nghệ",
+    )
+    assert understand("Sở KH&CN chủ trì gì?", gaz, TODAY).agencies == ("Sở Khoa học và Công nghệ",)
 
 
 def test_periods_and_statuses(gaz: Gazetteer):
@@ -57,8 +57,7 @@ def test_periods_and_statuses(gaz: Gazetteer):
     q = understand("nhiệm vụ nào đến hạn trong tháng 3/2026", gaz, TODAY)
     assert q.period == (date(2026, 3, 1), date(2026, 3, 31))
     assert understand("nhiệm vụ nào quá hạn?", gaz, TODAY).status == "overdue"
-    assert understand("nhiệm vụ nào sắp đến hạn trong 60 ngày tới?", gaz,
-                      TODAY).within_days == 60
+    assert understand("nhiệm vụ nào sắp đến hạn trong 60 ngày tới?", gaz, TODAY).within_days == 60
 
 
 def test_topic_keeps_content_words_that_fold_onto_function_words(gaz: Gazetteer):
