@@ -13,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
+from api.admin import IngestJobs
+from api.admin import router as admin_router
 from api.container import Container, build_container
 from domain.errors import DocumentNotFoundError, StoreError
 from domain.settings import Settings
@@ -52,9 +54,13 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = container is None
         app.state.container = container or build_container(settings)
+        # what an interrupted ingest (crash, kill -9) left behind goes before serving
+        app.state.container.ingestor.cleanup()
+        app.state.jobs = IngestJobs()
         try:
             yield
         finally:
+            app.state.jobs.shutdown()
             if owned:
                 app.state.container.close()
 
@@ -84,6 +90,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
                 422, f"Câu hỏi không được dài quá {c.settings.max_question_chars} ký tự."
             )
         return c.assistant.ask(body.question, body.conversation_id).to_json()
+
+    app.include_router(admin_router)
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:

@@ -154,9 +154,12 @@ def _load_pdf(name: str, data: bytes) -> ParsedDocument:
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise CorruptFileError(name, f"PDF hỏng hoặc không hợp lệ ({type(exc).__name__})") from exc
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
-        if type(exc).__module__.startswith(("pdfminer", "pdfplumber", "pypdfium2")):
-            raise CorruptFileError(name, f"PDF hỏng hoặc không hợp lệ ({exc})") from exc
-        raise
+        if not type(exc).__module__.startswith(("pdfminer", "pdfplumber", "pypdfium2")):
+            raise
+        cause = exc.args[0] if exc.args else exc  # pdfplumber wraps pdfminer's error
+        if isinstance(cause, PDFPasswordIncorrect) or "password" in type(cause).__name__.lower():
+            raise CorruptFileError(name, "PDF được mã hóa (có mật khẩu), không đọc được") from exc
+        raise CorruptFileError(name, f"PDF hỏng hoặc không hợp lệ ({cause})") from exc
     return doc
 
 

@@ -11,13 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.agencies import Gazetteer
-from domain.errors import IngestError, StoreError
+from domain.errors import (
+    CorruptFileError,
+    EmptyDocumentError,
+    IngestError,
+    UnsupportedFileError,
+)
 from domain.records import Document
 from domain.text import canonical, fold
+from ingest.changes import diff_tasks
 from ingest.chunker import chunk_document
 from ingest.loaders import ParsedDocument, load_file
 from ingest.records import extract_records
-from retrieval.repository import Repository
+from retrieval.repository import Repository, TaskQuery
 from retrieval.vectorstore import ChromaIndex, doc_version
 
 __all__ = ["IngestResult", "Ingestor", "Manifest", "ManifestEntry"]
@@ -78,6 +84,8 @@ class IngestResult:
     embedded: int = 0
     error: str | None = None
     replaced_version: int | None = None
+    changes: dict[str, object] | None = None
+    kind: str = "ingest"  # why it failed: "unsupported" | "corrupt" | "empty" | "ingest"
 
 
 class Ingestor:
@@ -148,7 +156,12 @@ class Ingestor:
             return self._ingest(path, data, entry, replace_id)
         except IngestError as exc:
             log.warning("ingest failed: %s", exc)
-            return IngestResult(source=source, status="failed", error=exc.reason)
+            kind = {
+                UnsupportedFileError: "unsupported",
+                CorruptFileError: "corrupt",
+                EmptyDocumentError: "empty",
+            }.get(type(exc), "ingest")
+            return IngestResult(source=source, status="failed", error=exc.reason, kind=kind)
 
     def _ingest(
         self,
@@ -184,11 +197,18 @@ class Ingestor:
             skip_ranges=extracted.table_ranges,
         )
         before = self._embed_counter()
+        previous = self._repo.tasks(TaskQuery(document_id=document.id))
         self._repo.add_pending(document, extracted.tasks, extracted.targets)
         try:
             self._index.add(chunks)
+            changes = (
+                diff_tasks(previous, extracted.tasks).to_json() if document.version > 1 else None
+            )
+            if changes is not None:
+                self._repo.save_changes(document.id, document.version, changes)
             retired = self._repo.activate(document.id, document.version)
-        except StoreError:
+        except BaseException:
+            # nothing half-written: the new version's chunks and records go, the old stays
             self._index.delete_versions([doc_version(document.id, document.version)])
             self._repo.purge(document.id, document.version)
             raise
@@ -205,6 +225,7 @@ class Ingestor:
             chunks=len(chunks),
             embedded=self._embed_counter() - before,
             replaced_version=max(retired) if retired else None,
+            changes=changes if retired else None,
         )
 
     def remove(self, document_id: str) -> None:

@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS targets (
     position INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '', raw TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS targets_doc ON targets (document_id, version);
+CREATE TABLE IF NOT EXISTS changes (
+    document_id TEXT NOT NULL, version INTEGER NOT NULL, report TEXT NOT NULL,
+    PRIMARY KEY (document_id, version)
+);
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY, state TEXT NOT NULL,
     updated_at TEXT NOT NULL DEFAULT (datetime('now'))
@@ -202,6 +206,15 @@ class Repository:
                     f"DELETE FROM {table} WHERE document_id = ? AND version = ?",  # noqa: S608
                     (document_id, version),
                 )
+            state = self._db.execute(
+                "SELECT state FROM versions WHERE document_id = ? AND version = ?",
+                (document_id, version),
+            ).fetchone()
+            if state and state[0] == "pending":
+                self._db.execute(
+                    "DELETE FROM changes WHERE document_id = ? AND version = ?",
+                    (document_id, version),
+                )
             self._db.execute(
                 "DELETE FROM versions WHERE document_id = ? AND version = ? AND state != 'active'",
                 (document_id, version),
@@ -256,6 +269,25 @@ class Repository:
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
                 [(model, _text_hash(t), json.dumps(v)) for t, v in vectors.items()],
             )
+
+    # -- change reports ---------------------------------------------------------------------
+
+    def save_changes(self, document_id: str, version: int, report: dict[str, object]) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO changes VALUES (?, ?, ?)",
+                (document_id, version, json.dumps(report, ensure_ascii=False)),
+            )
+
+    def latest_changes(self, document_id: str) -> tuple[int, dict[str, object]] | None:
+        """The change report of the document's active version, if it replaced another."""
+        rows = self._query(
+            "SELECT c.version, c.report FROM changes c JOIN versions v ON v.document_id ="
+            " c.document_id AND v.version = c.version AND v.state = 'active'"
+            " WHERE c.document_id = ?",
+            (document_id,),
+        )
+        return (int(rows[0]["version"]), json.loads(rows[0]["report"])) if rows else None
 
     # -- conversations ----------------------------------------------------------------------
 

@@ -97,3 +97,27 @@ def write_pdf(path: Path, version: int = 1, number: str = "998/KH-UBND") -> Path
                 row.cell(value)
     pdf.output(str(path))
     return path
+
+
+def write_textless_pdf(path: Path) -> Path:
+    """A PDF page with a drawing and no text, like a scan."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")
+    pdf.output(str(path))
+    return path
+
+
+def write_encrypted_pdf(path: Path) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=FONT)
+    pdf.set_font("DejaVu", size=12)
+    pdf.set_encryption(owner_password="chu", user_password="mat-khau")
+    pdf.add_page()
+    pdf.cell(0, 10, "Kế hoạch mật")
+    pdf.output(str(path))
+    return path

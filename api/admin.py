@@ -1,0 +1,200 @@
+"""Admin endpoints: upload, replace and delete plans (Bearer token), ingest jobs."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from api.container import Container
+from domain.errors import CorruptFileError, DocumentNotFoundError, UnsupportedFileError
+from ingest.loaders import sniff_kind
+from ingest.pipeline import IngestResult
+
+__all__ = ["IngestJobs", "router"]
+
+# How long an upload request waits for its ingest before answering 202 with a job id.
+WAIT_SECONDS = 20.0
+_STATUS_BY_KIND = {"unsupported": 415, "corrupt": 422, "empty": 422, "ingest": 422}
+
+
+class IngestJobs:
+    """Ingests run one at a time on a worker thread, so queries are never blocked and
+    versions are switched in a well-defined order."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
+        self._jobs: dict[str, Future[IngestResult]] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> tuple[str, Future[IngestResult]]:
+        job_id = uuid.uuid4().hex
+        future = self._pool.submit(fn, *args, **kwargs)
+        with self._lock:
+            self._jobs[job_id] = future
+        return job_id, future
+
+    def get(self, job_id: str) -> Future[IngestResult] | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+def get_container(request: Request) -> Container:
+    return request.app.state.container  # type: ignore[no-any-return]
+
+
+def get_jobs(request: Request) -> IngestJobs:
+    return request.app.state.jobs  # type: ignore[no-any-return]
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+JobsDep = Annotated[IngestJobs, Depends(get_jobs)]
+
+
+def require_admin(c: ContainerDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Check ``Authorization: Bearer <PLANBOT_ADMIN_TOKEN>``."""
+    token = c.settings.admin_token.get_secret_value() if c.settings.admin_token else ""
+    if not token:
+        raise HTTPException(
+            403, "Chức năng quản trị đang tắt: chưa cấu hình PLANBOT_ADMIN_TOKEN trên máy chủ."
+        )
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip(), token):
+        raise HTTPException(
+            401,
+            "Thiếu hoặc sai mã quản trị (Authorization: Bearer <token>).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+AdminDep = Annotated[None, Depends(require_admin)]
+router = APIRouter()
+
+
+async def _read_upload(file: UploadFile, c: Container) -> bytes:
+    limit = c.settings.max_upload_mb * 1024 * 1024
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(
+            413, f"Tệp vượt quá giới hạn {c.settings.max_upload_mb} MB, không được nạp."
+        )
+    try:
+        sniff_kind(data, file.filename or "upload")
+    except UnsupportedFileError as exc:
+        raise HTTPException(415, f"Định dạng không hỗ trợ: {exc.reason}") from None
+    except CorruptFileError:
+        pass  # reported by the ingest as a 422 naming the file
+    return data
+
+
+def _result_json(result: IngestResult) -> dict[str, Any]:
+    body = asdict(result)
+    body["id"] = result.document_id
+    body["tasks_extracted"] = result.tasks
+    body["targets_extracted"] = result.targets
+    return body
+
+
+def _run(c: Container, name: str, data: bytes, replace_id: str | None) -> IngestResult:
+    return c.ingestor.ingest_file(Path(name), data=data, replace_id=replace_id)
+
+
+def _respond(job_id: str, future: Future[IngestResult]) -> JSONResponse:
+    try:
+        result = future.result(timeout=WAIT_SECONDS)
+    except FutureTimeout:
+        return JSONResponse(
+            status_code=202,
+            content={
+                "job_id": job_id,
+                "status": "running",
+                "detail": "Đang nạp văn bản; theo dõi tại /jobs/" + job_id,
+            },
+        )
+    if result.status == "failed":
+        code = _STATUS_BY_KIND.get(result.kind, 422)
+        return JSONResponse(
+            status_code=code,
+            content={"detail": f"Không nạp được {result.source}: {result.error}", "job_id": job_id},
+        )
+    return JSONResponse(status_code=200, content={**_result_json(result), "job_id": job_id})
+
+
+@router.post("/documents")
+async def upload_document(
+    _: AdminDep, c: ContainerDep, jobs: JobsDep, file: UploadFile
+) -> JSONResponse:
+    """Add a plan (PDF, DOCX, TXT, MD); a plan with a known official number is a new version."""
+    data = await _read_upload(file, c)
+    job_id, future = jobs.submit(_run, c, file.filename or "upload.txt", data, None)
+    return _respond(job_id, future)
+
+
+@router.put("/documents/{document_id}")
+async def replace_document(
+    document_id: str, _: AdminDep, c: ContainerDep, jobs: JobsDep, file: UploadFile
+) -> JSONResponse:
+    """Replace a plan with a new version, switched live in one step."""
+    try:
+        c.repository.get_document(document_id)
+    except DocumentNotFoundError:
+        raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
+    data = await _read_upload(file, c)
+    job_id, future = jobs.submit(_run, c, file.filename or "upload.txt", data, document_id)
+    return _respond(job_id, future)
+
+
+@router.delete("/documents/{document_id}")
+def delete_document(document_id: str, _: AdminDep, c: ContainerDep) -> dict[str, Any]:
+    """Delete a plan: its chunks and records go; answers no longer cite it."""
+    try:
+        c.ingestor.remove(document_id)
+    except DocumentNotFoundError:
+        raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
+    return {"id": document_id, "deleted": True}
+
+
+@router.get("/documents/{document_id}/changes")
+def document_changes(document_id: str, c: ContainerDep) -> dict[str, Any]:
+    """What the active version changed against the one it replaced."""
+    try:
+        doc = c.repository.get_document(document_id)
+    except DocumentNotFoundError:
+        raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
+    found = c.repository.latest_changes(document_id)
+    if found is None:
+        return {
+            "id": document_id,
+            "version": doc.version,
+            "changes": None,
+            "detail": "Phiên bản hiện tại không thay thế phiên bản nào.",
+        }
+    return {"id": document_id, "version": found[0], "changes": found[1]}
+
+
+@router.get("/jobs/{job_id}")
+def job_status(job_id: str, jobs: JobsDep) -> JSONResponse:
+    """The state of an ingest job."""
+    future = jobs.get(job_id)
+    if future is None:
+        raise HTTPException(404, f"Không có tác vụ {job_id}")
+    if not future.done():
+        return JSONResponse({"job_id": job_id, "status": "running"})
+    error = future.exception()
+    if error is not None:
+        return JSONResponse(
+            {"job_id": job_id, "status": "error", "detail": f"Lỗi khi nạp: {error}"}
+        )
+    result = future.result()
+    return JSONResponse({"job_id": job_id, "status": result.status, **_result_json(result)})
