@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from api.admin import IngestJobs
 from api.admin import router as admin_router
+from api.channels import router as channels_router
+from api.channels import start_telegram, start_zalo
 from api.container import Container, build_container
 from domain.errors import DocumentNotFoundError, StoreError
 from domain.settings import Settings
@@ -57,9 +59,16 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         # what an interrupted ingest (crash, kill -9) left behind goes before serving
         app.state.container.ingestor.cleanup()
         app.state.jobs = IngestJobs()
+        app.state.telegram = await start_telegram(app.state.container)
+        app.state.zalo = start_zalo(app.state.container)
         try:
             yield
         finally:
+            if app.state.telegram is not None:
+                await app.state.telegram.stop()
+                await app.state.telegram.shutdown()
+            if app.state.zalo is not None:
+                app.state.zalo.close()
             app.state.jobs.shutdown()
             if owned:
                 app.state.container.close()
@@ -92,6 +101,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         return c.assistant.ask(body.question, body.conversation_id).to_json()
 
     app.include_router(admin_router)
+    app.include_router(channels_router)
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:

@@ -126,6 +126,26 @@ def serve(
 
 
 @app.command()
+def telegram() -> None:
+    """Chạy bot Telegram (polling)."""
+    from bot.telegram import build_application
+
+    settings = Settings()
+    if settings.telegram_token is None:
+        console.print("Chưa cấu hình PLANBOT_TELEGRAM_TOKEN (lấy từ @BotFather).")
+        raise typer.Exit(code=2)
+    container = build_container(settings)
+    application = build_application(
+        token=settings.telegram_token.get_secret_value(),
+        assistant=container.assistant,
+        repository=container.repository,
+        base_url=settings.telegram_api_base,
+    )
+    application.run_polling()
+    container.close()
+
+
+@app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="Câu hỏi")],
     as_json: Annotated[bool, typer.Option("--json")] = False,

@@ -1,0 +1,1 @@
+"""Messaging channels (Telegram, Zalo OA): thin adapters over ``Assistant``."""

@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS changes (
     document_id TEXT NOT NULL, version INTEGER NOT NULL, report TEXT NOT NULL,
     PRIMARY KEY (document_id, version)
 );
+CREATE TABLE IF NOT EXISTS subscriptions (
+    platform TEXT NOT NULL, chat_id TEXT NOT NULL, agency TEXT NOT NULL,
+    PRIMARY KEY (platform, chat_id, agency)
+);
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS seen_messages (
+    platform TEXT NOT NULL, message_id TEXT NOT NULL,
+    seen_at TEXT NOT NULL DEFAULT (datetime('now')), PRIMARY KEY (platform, message_id)
+);
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY, state TEXT NOT NULL,
     updated_at TEXT NOT NULL DEFAULT (datetime('now'))
@@ -288,6 +297,46 @@ class Repository:
             (document_id,),
         )
         return (int(rows[0]["version"]), json.loads(rows[0]["report"])) if rows else None
+
+    # -- bot state: subscriptions, tokens, seen messages ------------------------------------
+
+    def subscribe(self, platform: str, chat_id: str, agency: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO subscriptions VALUES (?, ?, ?)", (platform, chat_id, agency)
+            )
+
+    def unsubscribe(self, platform: str, chat_id: str) -> int:
+        with self._lock:
+            return self._db.execute(
+                "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ?", (platform, chat_id)
+            ).rowcount
+
+    def subscriptions(self, platform: str) -> list[tuple[str, str]]:
+        rows = self._query(
+            "SELECT chat_id, agency FROM subscriptions WHERE platform = ? ORDER BY chat_id, agency",
+            (platform,),
+        )
+        return [(r["chat_id"], r["agency"]) for r in rows]
+
+    def get_value(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM kv WHERE key = ?", (key,))
+        return str(rows[0]["value"]) if rows else None
+
+    def set_value(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO kv VALUES (?, ?)", (key, value))
+
+    def first_sighting(self, platform: str, message_id: str) -> bool:
+        """Record a message id; False when it was seen before (a replayed event)."""
+        with self._lock:
+            return (
+                self._db.execute(
+                    "INSERT OR IGNORE INTO seen_messages (platform, message_id) VALUES (?, ?)",
+                    (platform, message_id),
+                ).rowcount
+                == 1
+            )
 
     # -- conversations ----------------------------------------------------------------------
 

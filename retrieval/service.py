@@ -7,7 +7,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -133,6 +133,40 @@ class Assistant:
             )
         return answer
 
+    # -- structured entry points for commands (bots) ----------------------------------------
+
+    def resolve_agency(self, text: str) -> str | None:
+        """The canonical agency a user typed ("so y te", "Sở TT&TT"), if known."""
+        found = self._gazetteer.find(text)
+        return found[0] if found else None
+
+    def agency_tasks(self, agency: str) -> Answer:
+        """Tasks the agency leads, as a compact list."""
+        query = replace(
+            understand(f"{agency} chủ trì những nhiệm vụ nào", self._gazetteer, self._today()),
+            agencies=(agency,),
+        )
+        return self._agency_tasks(query, None, self._short_titles())
+
+    def due(
+        self,
+        *,
+        status: str,
+        within_days: int = 30,
+        agency: str | None = None,
+        role: str = "lead",
+    ) -> Answer:
+        """Tasks coming due within ``within_days`` ("upcoming") or past due ("overdue");
+        with ``agency``, the tasks it leads (``role="lead"``) or takes part in ("any")."""
+        query = replace(
+            understand("nhiệm vụ sắp đến hạn", self._gazetteer, self._today()),
+            status=status,
+            within_days=within_days,
+            agencies=(agency,) if agency else (),
+            period=None,
+        )
+        return self._due_tasks(query, None, self._short_titles(), role=role)
+
     # -- routing ----------------------------------------------------------------------------
 
     def _answer(
@@ -242,17 +276,27 @@ class Assistant:
         )
         return self._task_list(header, tasks, query, titles)
 
-    def _due_tasks(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
+    def _due_tasks(
+        self, query: Query, scope: list[str] | None, titles: dict[str, str], role: str = "any"
+    ) -> Answer:
         today = self._today()
         agency = query.agencies[0] if query.agencies else None
         if query.period:
             task_query = TaskQuery(
-                agency=agency, due_from=query.period[0], due_to=query.period[1], today=today
+                agency=agency,
+                role=role,
+                due_from=query.period[0],
+                due_to=query.period[1],
+                today=today,
             )
             what = f"đến hạn từ {query.period[0]:%d/%m/%Y} đến {query.period[1]:%d/%m/%Y}"
         else:
             task_query = TaskQuery(
-                agency=agency, status=query.status, today=today, within_days=query.within_days or 30
+                agency=agency,
+                role=role,
+                status=query.status,
+                today=today,
+                within_days=query.within_days or 30,
             )
             what = (
                 "đã quá hạn"
@@ -363,6 +407,9 @@ class Assistant:
 
     def _titles(self) -> dict[str, str]:
         return {d.id: d.title for d in self._repo.active_documents()}
+
+    def _short_titles(self) -> dict[str, str]:
+        return {d.id: _short_title(d) for d in self._repo.active_documents()}
 
     def _document_scope(self, query: Query, documents: dict[str, Document]) -> list[str] | None:
         """Documents a question names ("NQ 57", "kế hoạch 312"); None means all."""

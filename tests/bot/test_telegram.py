@@ -1,0 +1,213 @@
+"""Telegram: the real PTB Application talking to a fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.container import Container, build_assistant
+from bot.telegram import build_application, schedule_digest, send_long
+from domain.agencies import Gazetteer
+from domain.settings import Settings
+from tests.conftest import NQ57
+from tests.fakes import FakeServer
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "123456:TEST-token"
+SECRET = "hook-secret_1"
+CHAT = {"id": 4242, "type": "private", "first_name": "Lan"}
+BOT_USER = {"id": 999, "is_bot": True, "first_name": "planbot", "username": "planbot_test"}
+
+
+def bot_api(path: str, headers: dict[str, str], body: dict[str, Any]) -> tuple[int, dict]:
+    method = path.rsplit("/", 1)[-1]
+    if method == "getMe":
+        return 200, {"ok": True, "result": BOT_USER}
+    if method == "sendMessage":
+        return 200, {
+            "ok": True,
+            "result": {
+                "message_id": int(time.time() * 1000) % 10**6,
+                "date": 0,
+                "chat": CHAT,
+                "text": body.get("text", ""),
+            },
+        }
+    return 200, {"ok": True, "result": True}
+
+
+@pytest.fixture
+def telegram_api():
+    server = FakeServer(bot_api)
+    yield server
+    server.close()
+
+
+def message_update(update_id: int, text: str) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": update_id,
+        "date": 0,
+        "chat": CHAT,
+        "from": {"id": 1, "is_bot": False, "first_name": "Lan"},
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"update_id": update_id, "message": message}
+
+
+@pytest.fixture
+def assistant_and_repo(services, tmp_path: Path):
+    services.ingestor.ingest_file(NQ57)
+    settings = Settings(data_dir=tmp_path, today=date(2025, 9, 10))
+    return settings, build_assistant(settings, services.repo, services.index, Gazetteer.load())
+
+
+def test_webhook_question_gets_an_answer_with_a_source_button(
+    services, assistant_and_repo, telegram_api: FakeServer
+):
+    base, assistant = assistant_and_repo
+    settings = Settings(
+        data_dir=base.data_dir,
+        today=base.today,
+        telegram_token=TOKEN,
+        telegram_webhook_secret=SECRET,
+        telegram_api_base=f"{telegram_api.url}/bot",
+    )
+    container = Container(
+        settings,
+        services.repo,
+        services.index,
+        services.embeddings,
+        Gazetteer.load(),
+        services.ingestor,
+        assistant,
+    )
+    with TestClient(create_app(settings, container)) as client:
+        bad = client.post(
+            "/telegram/webhook",
+            json=message_update(1, "xin chào"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+        )
+        assert bad.status_code == 403
+        ok = client.post(
+            "/telegram/webhook",
+            json=message_update(2, "Ai chủ trì triển khai bệnh án điện tử?"),
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        )
+        assert ok.status_code == 200
+        sent = telegram_api.wait_for("/sendMessage")
+        assert len(sent) == 1  # the rejected update got no reply
+        assert sent[0]["text"].startswith("Cơ quan chủ trì: Sở Y tế")
+        assert sent[0]["parse_mode"] == "HTML"
+        button = sent[0]["reply_markup"]["inline_keyboard"][0][0]
+        assert button["text"] == "Nguồn"
+        callback = {
+            "update_id": 3,
+            "callback_query": {
+                "id": "cb1",
+                "chat_instance": "x",
+                "data": button["callback_data"],
+                "from": {"id": 1, "is_bot": False, "first_name": "Lan"},
+                "message": {"message_id": 7, "date": 0, "chat": CHAT, "text": "..."},
+            },
+        }
+        client.post(
+            "/telegram/webhook", json=callback, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+        sources = telegram_api.wait_for("/sendMessage", 2)
+        assert sources[1]["text"].startswith("Nguồn:") and "nhiệm vụ 56" in sources[1]["text"]
+        assert telegram_api.calls("/answerCallbackQuery")
+
+
+async def test_long_answers_are_split_under_the_limit(
+    services, assistant_and_repo, telegram_api: FakeServer
+):
+    _, assistant = assistant_and_repo
+    application = build_application(
+        token=TOKEN,
+        assistant=assistant,
+        repository=services.repo,
+        base_url=f"{telegram_api.url}/bot",
+        webhook=True,
+    )
+    async with application:
+        await send_long(application.bot, CHAT["id"], ("Nhiệm vụ <số> & hạn.\n" * 600).strip())
+    parts = [body["text"] for body in telegram_api.calls("/sendMessage")]
+    assert len(parts) >= 3 and all(len(p) <= 4096 for p in parts)
+    assert "&lt;số&gt; &amp; hạn" in parts[0]  # HTML escaped
+
+
+async def test_subscription_and_digest_with_injected_today(
+    services, assistant_and_repo, telegram_api: FakeServer
+):
+    _, assistant = assistant_and_repo
+    application = build_application(
+        token=TOKEN,
+        assistant=assistant,
+        repository=services.repo,
+        base_url=f"{telegram_api.url}/bot",
+        webhook=True,
+    )
+    from telegram import Update
+
+    async with application:
+        await application.process_update(
+            Update.de_json(
+                message_update(1, "/theodoi so thong tin va truyen thong"), application.bot
+            )
+        )
+        assert services.repo.subscriptions("telegram") == [("4242", "Sở Thông tin và Truyền thông")]
+        confirm = telegram_api.calls("/sendMessage")[-1]["text"]
+        assert "Đã đăng ký" in confirm
+        job = application.job_queue.get_jobs_by_name("digest:4242:Sở Thông tin và Truyền thông")[0]
+        await job.run(application)
+        digest = telegram_api.calls("/sendMessage")[-1]["text"]
+        # today is 10/09/2025: of the tasks Sở TT&TT leads, only NV 62 (9/2025) is due in 30 days
+        assert digest.startswith("Nhắc việc hằng ngày — Sở Thông tin và Truyền thông")
+        assert [line.split(":")[0] for line in digest.splitlines() if line.startswith("• NV")] == [
+            "• NV 62"
+        ]
+        await application.process_update(
+            Update.de_json(message_update(2, "/huytheodoi"), application.bot)
+        )
+        assert services.repo.subscriptions("telegram") == []
+        schedule_digest(application, 1, "Sở Y tế")  # scheduling twice is harmless
+        schedule_digest(application, 1, "Sở Y tế")
+        assert len(application.job_queue.get_jobs_by_name("digest:1:Sở Y tế")) == 1
+
+
+async def test_commands_and_rate_limit(services, assistant_and_repo, telegram_api: FakeServer):
+    _, assistant = assistant_and_repo
+    application = build_application(
+        token=TOKEN,
+        assistant=assistant,
+        repository=services.repo,
+        base_url=f"{telegram_api.url}/bot",
+        webhook=True,
+    )
+    from telegram import Update
+
+    async with application:
+        for i, text in enumerate(["/start", "/nhiemvu so y te", "/quahan", "/hanchot 30"]):
+            await application.process_update(
+                Update.de_json(message_update(i, text), application.bot)
+            )
+        texts = [b["text"] for b in telegram_api.calls("/sendMessage")]
+        assert texts[0].startswith("Xin chào! Tôi là Trợ lý Kế hoạch")
+        assert texts[1].startswith("Sở Y tế chủ trì 2 nhiệm vụ")
+        assert "đã quá hạn" in texts[2]
+        assert "đến hạn trong 30 ngày tới" in texts[3]
+        for i in range(12):
+            await application.process_update(
+                Update.de_json(message_update(100 + i, "xin chào"), application.bot)
+            )
+        texts = [b["text"] for b in telegram_api.calls("/sendMessage")]
+        assert texts[-1].startswith("Bạn hỏi hơi nhanh")
