@@ -34,11 +34,11 @@ def judge(item: dict[str, object], answer: dict[str, object]) -> tuple[bool, boo
     if not item["answerable"]:
         return answer["found"] is False, hit
     limit = _LIST_LIMIT if item["type"] in _LIST_TYPES else _SINGLE_LIMIT
-    groups = item["must_contain"]
+    groups: list[list[str]] = list(item["must_contain"])  # type: ignore[call-overload]
     ok = (
         answer["found"] is not False
         and len(str(answer["answer"])) <= limit
-        and all(any(_norm(s) in text for s in group) for group in groups)  # type: ignore[union-attr]
+        and all(any(_norm(s) in text for s in group) for group in groups)
     )
     return ok, hit
 

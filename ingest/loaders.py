@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +59,7 @@ def sniff_kind(data: bytes, name: str = "") -> str:
         return "pdf"
     if data.startswith(b"PK"):
         try:
-            with zipfile.ZipFile(_BytesReader(data)) as archive:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 if "word/document.xml" in archive.namelist():
                     return "docx"
         except zipfile.BadZipFile as exc:
@@ -72,12 +74,6 @@ def sniff_kind(data: bytes, name: str = "") -> str:
     if "\x00" in text:
         raise UnsupportedFileError(name, "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)")
     return "txt"
-
-
-def _BytesReader(data: bytes):  # noqa: N802 - a tiny factory kept beside its only user
-    import io
-
-    return io.BytesIO(data)
 
 
 def load_file(path: Path, data: bytes | None = None) -> ParsedDocument:
@@ -143,7 +139,9 @@ def _load_pdf(name: str, data: bytes) -> ParsedDocument:
                     ]
                     _append_pdf_table(doc, cells, number)
 
-                def outside(obj: dict[str, object], boxes: list[tuple[float, ...]] = boxes) -> bool:
+                def outside(
+                    obj: dict[str, object], boxes: Sequence[tuple[float, ...]] = boxes
+                ) -> bool:
                     x0, top = float(obj.get("x0", 0)), float(obj.get("top", 0))  # type: ignore[arg-type]
                     return not any(b[0] <= x0 <= b[2] and b[1] <= top <= b[3] for b in boxes)
 

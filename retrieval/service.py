@@ -209,9 +209,10 @@ class Assistant:
         )
         best: tuple[float, TaskRecord, ChunkHit, float] | None = None
         for rank, hit in enumerate(hits):
-            task = tasks.get((hit.document_id, hit.number))
-            if task is None:
+            found = tasks.get((hit.document_id, hit.number))
+            if found is None:
                 continue
+            task = found
             # rank by the task's own words; the title only discounts "theo kế hoạch ..."
             own = coverage(query.topic, f"{task.name} {task.output}", self._retriever.lexical)
             cov = coverage(

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from langchain_core.embeddings import Embeddings
 
@@ -109,9 +109,9 @@ class ChromaIndex:
         self._host = host
         self._port = port
         self._collection_name = collection
-        self._store = None
+        self._store: Any = None
 
-    def _ensure(self):  # type: ignore[no-untyped-def]
+    def _ensure(self) -> Any:
         if self._store is None:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
