@@ -12,7 +12,7 @@ from pathlib import Path
 from domain.errors import ConfigurationError
 from domain.text import canonical, fold
 
-__all__ = ["Gazetteer", "agency_key"]
+__all__ = ["Gazetteer", "agency_key", "opens_agency"]
 
 _PUNCT = re.compile(r"[^0-9a-z ]+")
 # Words that open an agency name; a comma-separated piece that does not open with one
@@ -61,6 +61,7 @@ _HEADS = (
     "hdnd",
     "bhxh",
     "bao hiem",
+    "nhan dan",
 )
 _COLLECTIVE_TAIL = re.compile(
     r"^(ban|nganh|so|huyen|thi xa|thanh pho|xa|phuong|thi tran|dia phuong|don vi|co quan|"
@@ -76,7 +77,8 @@ def agency_key(text: str) -> str:
     return " ".join(key.split())
 
 
-def _opens_agency(piece: str) -> bool:
+def opens_agency(piece: str) -> bool:
+    """Whether ``piece`` starts like an agency name ("Sở ...", "UBND ...", "các sở ...")."""
     key = agency_key(piece)
     return any(key == head or key.startswith(head + " ") for head in _HEADS)
 
@@ -177,7 +179,7 @@ class Gazetteer:
             if not piece:
                 continue
             continues = pieces and (
-                not _opens_agency(piece)
+                not opens_agency(piece)
                 or (
                     _COLLECTIVE_TAIL.match(agency_key(piece))
                     and piece[:1].islower()

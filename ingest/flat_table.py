@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from domain.agencies import Gazetteer, agency_key
+from domain.agencies import Gazetteer, agency_key, opens_agency
 from domain.text import canonical, fold
 
 __all__ = ["FlatTable", "FlatRow", "ColumnSpec", "find_flat_tables", "parse_rows"]
@@ -36,42 +36,6 @@ _DEADLINE_WORDS = frozenset(
     "giai doan tu den ngay cac sau khi lien tuc i ii iii iv cham nhat moi".split()
 )
 _DEADLINE_CUES = frozenset("thuong xuyen hang quy thang truoc".split())
-_OPENERS = (
-    "so",
-    "ban",
-    "ubnd",
-    "uy ban",
-    "cong an",
-    "dai",
-    "bao",
-    "van phong",
-    "cac",
-    "bo",
-    "cuc",
-    "chi nhanh",
-    "ngan hang",
-    "kho bac",
-    "truong",
-    "vien",
-    "hoi",
-    "lien doan",
-    "tinh doan",
-    "tinh uy",
-    "trung tam",
-    "thanh tra",
-    "mat tran",
-    "hoi dong",
-    "doanh nghiep",
-    "co quan",
-    "don vi",
-    "phong",
-    "benh vien",
-    "buu dien",
-    "vien thong",
-    "to chuc",
-    "hdnd",
-    "nhan dan",
-)
 _HEADER_WORDS = {
     "name": ("ten nhiem vu", "nhiem vu", "noi dung", "ten de an", "chi tieu", "tieu chi"),
     "lead": ("chu tri",),
@@ -197,8 +161,7 @@ def _non_date_words(text: str) -> int:
 
 @lru_cache(maxsize=65536)
 def _opens_agency(text: str) -> bool:
-    key = agency_key(text)
-    return text.strip() in {"-", "–"} or any(key == o or key.startswith(o + " ") for o in _OPENERS)
+    return text.strip() in {"-", "–"} or opens_agency(text)
 
 
 @lru_cache(maxsize=65536)

@@ -12,7 +12,7 @@ from pathlib import Path
 from domain.errors import CorruptFileError, EmptyDocumentError, UnsupportedFileError
 from domain.text import nfc, normalise_space
 
-__all__ = ["Line", "ParsedDocument", "RealTable", "load_file", "sniff_kind"]
+__all__ = ["Line", "ParsedDocument", "RealTable", "load_file", "read_bytes", "sniff_kind"]
 
 _SIGNATURE = re.compile(
     r"đã ký lên văn bản|CHỨNG THỰC SỐ|^\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|ký số bởi|Signature Not Verified",
@@ -76,6 +76,14 @@ def sniff_kind(data: bytes, name: str = "") -> str:
     return "txt"
 
 
+def read_bytes(path: Path) -> bytes:
+    """The file's content; :raises CorruptFileError: it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CorruptFileError(path.name, f"không đọc được tệp: {exc.strerror}") from exc
+
+
 def load_file(path: Path, data: bytes | None = None) -> ParsedDocument:
     """Read a plan file into a :class:`ParsedDocument`.
 
@@ -87,10 +95,7 @@ def load_file(path: Path, data: bytes | None = None) -> ParsedDocument:
     """
     name = path.name
     if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CorruptFileError(name, f"không đọc được tệp: {exc.strerror}") from exc
+        data = read_bytes(path)
     kind = sniff_kind(data, name)
     if kind == "pdf":
         doc = _load_pdf(name, data)

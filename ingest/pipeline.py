@@ -21,7 +21,7 @@ from domain.records import Document
 from domain.text import canonical, fold
 from ingest.changes import diff_tasks
 from ingest.chunker import chunk_document
-from ingest.loaders import ParsedDocument, load_file
+from ingest.loaders import ParsedDocument, load_file, read_bytes
 from ingest.records import extract_records
 from retrieval.repository import Repository, TaskQuery
 from retrieval.vectorstore import ChromaIndex, doc_version
@@ -172,10 +172,7 @@ class Ingestor:
     ) -> IngestResult:
         source = path.name
         if data is None:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise IngestError(source, f"không đọc được tệp: {exc.strerror}") from exc
+            data = read_bytes(path)
         content_hash = hashlib.sha256(data).hexdigest()
         same = self._repo.find_active_by_hash(content_hash)
         if same is not None and (replace_id is None or same.id == replace_id):

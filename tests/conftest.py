@@ -95,3 +95,22 @@ def corpus_container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[objec
     assert {r.status for r in results} == {"added"}, results
     yield container
     container.close()
+
+
+def make_container(services: object, settings: object) -> object:
+    """A Container over the ``services`` fixture's stores, answering with ``settings``."""
+    from api.container import Container, build_assistant
+    from domain.agencies import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    s = services
+    assistant = build_assistant(settings, s.repo, s.index, gazetteer)  # type: ignore[arg-type,attr-defined]
+    return Container(
+        settings,
+        s.repo,
+        s.index,
+        s.embeddings,
+        gazetteer,
+        s.ingestor,  # type: ignore[arg-type,attr-defined]
+        assistant,
+    )

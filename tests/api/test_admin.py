@@ -10,9 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.container import Container, build_assistant
-from domain.agencies import Gazetteer
 from domain.settings import Settings
+from tests.conftest import make_container
 from tests.plans import write_docx, write_encrypted_pdf, write_pdf, write_textless_pdf
 
 TOKEN = "s3cret-admin"
@@ -22,16 +21,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def make_client(services, tmp_path: Path, **overrides) -> TestClient:
     settings = Settings(data_dir=tmp_path, today=date(2025, 9, 10), **overrides)
-    gazetteer = Gazetteer.load()
-    container = Container(
-        settings,
-        services.repo,
-        services.index,
-        services.embeddings,
-        gazetteer,
-        services.ingestor,
-        build_assistant(settings, services.repo, services.index, gazetteer),
-    )
+    container = make_container(services, settings)
     return TestClient(create_app(settings, container))
 
 

@@ -7,26 +7,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.container import Container, build_assistant
-from domain.agencies import Gazetteer
 from domain.settings import Settings
-from tests.conftest import NQ57
+from tests.conftest import NQ57, make_container
 
 
 @pytest.fixture
 def client(services, tmp_path: Path):
     services.ingestor.ingest_file(NQ57)
     settings = Settings(data_dir=tmp_path, today=date(2025, 9, 10))
-    gazetteer = Gazetteer.load()
-    container = Container(
-        settings,
-        services.repo,
-        services.index,
-        services.embeddings,
-        gazetteer,
-        services.ingestor,
-        build_assistant(settings, services.repo, services.index, gazetteer),
-    )
+    container = make_container(services, settings)
     with TestClient(create_app(settings, container)) as c:
         yield c
 

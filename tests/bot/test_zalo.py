@@ -12,11 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.container import Container, build_assistant
 from bot.zalo import ZaloClient, ZaloConfig, ZaloError, verify_signature
-from domain.agencies import Gazetteer
 from domain.settings import Settings
-from tests.conftest import NQ57
+from tests.conftest import NQ57, make_container
 from tests.fakes import FakeServer
 
 pytestmark = pytest.mark.integration
@@ -76,16 +74,7 @@ def make_client(services, tmp_path: Path, server: FakeServer, access: str) -> Te
         zalo_api_base=server.url,
         zalo_oauth_base=server.url,
     )
-    gazetteer = Gazetteer.load()
-    container = Container(
-        settings,
-        services.repo,
-        services.index,
-        services.embeddings,
-        gazetteer,
-        services.ingestor,
-        build_assistant(settings, services.repo, services.index, gazetteer),
-    )
+    container = make_container(services, settings)
     return TestClient(create_app(settings, container))
 
 
