@@ -24,7 +24,7 @@ from functools import lru_cache
 from domain.agencies import Gazetteer, agency_key, opens_agency
 from domain.text import canonical, fold
 
-__all__ = ["FlatTable", "FlatRow", "ColumnSpec", "find_flat_tables", "parse_rows"]
+__all__ = ["ColumnSpec", "FlatRow", "FlatTable", "find_flat_tables", "header_roles", "parse_rows"]
 
 _ROMAN = r"(?:XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 _GROUP = re.compile(rf"^\s*({_ROMAN})\.\s*(.*)$")
@@ -38,7 +38,7 @@ _DEADLINE_WORDS = frozenset(
 _DEADLINE_CUES = frozenset("thuong xuyen hang quy thang truoc".split())
 _HEADER_WORDS = {
     "name": ("ten nhiem vu", "nhiem vu", "noi dung", "ten de an", "chi tieu", "tieu chi"),
-    "lead": ("chu tri",),
+    "lead": ("chu tri", "co quan thuc hien", "don vi thuc hien"),
     "coordinating": ("phoi hop",),
     "output": ("ket qua", "san pham"),
     "deadline": ("thoi gian", "thoi han", "tien do"),
@@ -476,7 +476,7 @@ def _initial_widths(
     return [max(6.0, name_width * f) for f in fractions]
 
 
-def _header_roles(header: str) -> list[str]:
+def header_roles(header: str) -> list[str]:
     folded = fold(header)
     found: list[tuple[int, str]] = []
     for role, words in _HEADER_WORDS.items():
@@ -512,7 +512,7 @@ def find_flat_tables(lines: Sequence[str]) -> list[FlatTable]:
             header_lines.append(candidate)
             j += 1
         header = " ".join(header_lines)
-        roles = _header_roles(header)
+        roles = header_roles(header)
         if not ({"lead", "deadline"} <= set(roles) and roles[0] == "name"):
             i += 1
             continue
@@ -562,7 +562,7 @@ def _read_rows(
             expected += 1
             continue
         group_match = _GROUP.match(stripped)
-        if group_match and (not current or _looks_like_group(group_match.group(2), lines, i)):
+        if group_match:
             group = f"{group_match.group(1)}. {group_match.group(2).strip()}".strip()
             in_group_heading = True
             current = None
@@ -578,11 +578,6 @@ def _read_rows(
         [(num, grp.strip(), [s for s in segs if s]) for num, grp, segs in raw_rows], roles
     )
     return FlatTable(header="", roles=roles, start_line=start, end_line=i, rows=rows), i
-
-
-def _looks_like_group(rest: str, lines: Sequence[str], i: int) -> bool:
-    """A roman numeral line inside a row is a group heading when a new row follows soon."""
-    return True
 
 
 def _next_is_header(lines: Sequence[str], i: int, header_lines: Sequence[str]) -> bool:

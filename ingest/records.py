@@ -10,7 +10,7 @@ from domain.agencies import Gazetteer
 from domain.deadlines import parse_deadline
 from domain.records import TargetRecord, TaskRecord
 from domain.text import canonical, fold
-from ingest.flat_table import FlatTable, _header_roles, find_flat_tables
+from ingest.flat_table import FlatTable, find_flat_tables, header_roles
 from ingest.loaders import ParsedDocument, RealTable
 
 __all__ = ["Extracted", "extract_records"]
@@ -109,7 +109,7 @@ def _task(
 
 
 def _cell_role(cell: str) -> str:
-    roles = _header_roles(cell)
+    roles = header_roles(cell)
     folded = fold(cell)
     if folded in {"stt", "tt", "so tt"}:
         return "number"

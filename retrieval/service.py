@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -117,20 +116,10 @@ class Assistant:
         previous = self._repo.conversation_state(conversation_id) if conversation_id else None
         answer = self._answer(query, scope, titles, previous)
         if conversation_id:
-            last_task = answer.tasks[0] if len(answer.tasks) == 1 else None
-            if (
-                last_task is None
-                and previous
-                and answer.intent in _TASK_INTENTS
-                and answer.found
-                and previous.get("task")
-            ):
-                last_task_ref = previous["task"]
-            else:
-                last_task_ref = [last_task.document_id, last_task.number] if last_task else None
-            self._repo.save_conversation(
-                conversation_id, {"task": last_task_ref, "question": question}
-            )
+            # the task a follow-up refers to: the one just answered, else the earlier one
+            task = answer.tasks[0] if len(answer.tasks) == 1 else None
+            ref = [task.document_id, task.number] if task else (previous or {}).get("task")
+            self._repo.save_conversation(conversation_id, {"task": ref, "question": question})
         return answer
 
     # -- structured entry points for commands (bots) ----------------------------------------
@@ -465,7 +454,3 @@ def _sources(hits: Sequence[ChunkHit], titles: dict[str, str]) -> list[Source]:
         Source(h.document_id, titles.get(h.document_id, ""), h.locator, h.text, h.score)
         for h in hits[:_MAX_SOURCES]
     ]
-
-
-def dumps_state(state: dict[str, Any]) -> str:
-    return json.dumps(state, ensure_ascii=False)
