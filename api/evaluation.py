@@ -63,11 +63,10 @@ class EvalReport:
         p50 = statistics.median(lat) * 1000 if lat else 0.0
         p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000 if lat else 0.0
         return [
-            f"answerable correct: {pct(self.answerable)}",
-            f"unanswerable refused: {pct(self.unanswerable)}",
-            f"evidence hit: {pct(self.evidence)}",
-            f"plain: {pct(self.plain)} | no diacritics: {pct(self.no_diacritics)}",
             f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms",
+            f"plain: {pct(self.plain)} | no diacritics: {pct(self.no_diacritics)}",
+            f"unanswerable refused: {pct(self.unanswerable)} | evidence hit: {pct(self.evidence)}",
+            f"answerable correct: {pct(self.answerable)}",
         ]
 
 

@@ -160,30 +160,31 @@ def chunk_document(
             buffer_page = page
         buffer.append(text)
     flush()
-    for task in tasks:
-        chunks.append(
-            Chunk(
-                text=task_text(task),
-                document_id=document_id,
-                version=version,
-                heading_path=(task.section,),
-                locator=task.locator,
-                kind="table_row",
-                metadata={"task_number": task.number},
-                embed_text=f"Nhiệm vụ: {task.name}",
-            )
+    # One chunk per record row; the dense index embeds only what names the row.
+    rows = [
+        (task_text(t), t.section, t.locator, {"task_number": t.number}, f"Nhiệm vụ: {t.name}")
+        for t in tasks
+    ] + [
+        (
+            target_text(t),
+            t.section,
+            t.locator,
+            {"target_number": t.number},
+            f"Chỉ tiêu: {t.indicator} {t.value}".strip(),
         )
-    for target in targets:
+        for t in targets
+    ]
+    for text, section, locator, metadata, embed_text in rows:
         chunks.append(
             Chunk(
-                text=target_text(target),
+                text=text,
                 document_id=document_id,
                 version=version,
-                heading_path=(target.section,),
-                locator=target.locator,
+                heading_path=(section,),
+                locator=locator,
                 kind="table_row",
-                metadata={"target_number": target.number},
-                embed_text=f"Chỉ tiêu: {target.indicator} {target.value}".strip(),
+                metadata=metadata,
+                embed_text=embed_text,
             )
         )
     for table_index, table in enumerate(doc.tables):

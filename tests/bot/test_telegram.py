@@ -50,6 +50,18 @@ def telegram_api():
     server.close()
 
 
+def bot_app(services, assistant_and_repo, telegram_api: FakeServer):
+    """The real PTB Application, talking to the fake Bot API."""
+    _, assistant = assistant_and_repo
+    return build_application(
+        token=TOKEN,
+        assistant=assistant,
+        repository=services.repo,
+        base_url=f"{telegram_api.url}/bot",
+        webhook=True,
+    )
+
+
 def message_update(update_id: int, text: str) -> dict[str, Any]:
     message: dict[str, Any] = {
         "message_id": update_id,
@@ -130,14 +142,7 @@ def test_webhook_question_gets_an_answer_with_a_source_button(
 async def test_long_answers_are_split_under_the_limit(
     services, assistant_and_repo, telegram_api: FakeServer
 ):
-    _, assistant = assistant_and_repo
-    application = build_application(
-        token=TOKEN,
-        assistant=assistant,
-        repository=services.repo,
-        base_url=f"{telegram_api.url}/bot",
-        webhook=True,
-    )
+    application = bot_app(services, assistant_and_repo, telegram_api)
     async with application:
         await send_long(application.bot, CHAT["id"], ("Nhiệm vụ <số> & hạn.\n" * 600).strip())
     parts = [body["text"] for body in telegram_api.calls("/sendMessage")]
@@ -148,14 +153,7 @@ async def test_long_answers_are_split_under_the_limit(
 async def test_subscription_and_digest_with_injected_today(
     services, assistant_and_repo, telegram_api: FakeServer
 ):
-    _, assistant = assistant_and_repo
-    application = build_application(
-        token=TOKEN,
-        assistant=assistant,
-        repository=services.repo,
-        base_url=f"{telegram_api.url}/bot",
-        webhook=True,
-    )
+    application = bot_app(services, assistant_and_repo, telegram_api)
     from telegram import Update
 
     async with application:
@@ -185,14 +183,7 @@ async def test_subscription_and_digest_with_injected_today(
 
 
 async def test_commands_and_rate_limit(services, assistant_and_repo, telegram_api: FakeServer):
-    _, assistant = assistant_and_repo
-    application = build_application(
-        token=TOKEN,
-        assistant=assistant,
-        repository=services.repo,
-        base_url=f"{telegram_api.url}/bot",
-        webhook=True,
-    )
+    application = bot_app(services, assistant_and_repo, telegram_api)
     from telegram import Update
 
     async with application:
