@@ -17,7 +17,7 @@ __all__ = ["Extracted", "extract_records"]
 
 _ROMAN_GROUP = re.compile(r"^\s*((?:X{0,3})(?:IX|IV|V?I{0,3}))\s*[.)]?\s+(.+)$")
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*\.?\s*(.*)$")
-_UNITS = r"%\s*GRDP|%|Doanh nghiệp|Thứ bậc|Điểm|Hệ thống|Người|Xã|Điểm phát|Lần|Tỷ đồng|USD|Sản phẩm|Nền tảng"
+_UNITS = r"%\s*(?:GRDP|dân số|hộ gia đình|doanh nghiệp|người dân)|%|Doanh nghiệp|Thứ bậc|Điểm|Hệ thống|Người|Xã|Điểm phát|Lần|Tỷ đồng|USD|Sản phẩm|Nền tảng"
 _TARGET = re.compile(
     rf"^(?P<indicator>.+?)\s+(?P<unit>{_UNITS})\s+"
     r"(?P<value>(?:[≥≤><]|Tối thiểu|Tối đa)?\s*\d[\d.,]*\s*(?:[–-]\s*\d[\d.,]*)?\s*%?|Có[^B]*?)"

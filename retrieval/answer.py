@@ -118,6 +118,8 @@ def best_sentence(
             score = cov + _RANK_PRIOR / (rank + 1)
             if not has_answer_type(query, window):
                 score -= _MISSING_TYPE
+            if not _names_acronyms(query, f"{context} {hit.text}"):
+                score -= _MISSING_TYPE
             elif wants_quantity:
                 score += _QUANTITY_BONUS
             role = _ROLE_WORDS.get(query.intent.value)
@@ -158,6 +160,23 @@ def _year_of(text: str, position: int) -> str | None:
     return min(years)[1] if years else None
 
 
+_ACRONYM = re.compile(r"\b[A-ZĐ][A-ZĐ0-9]{1,7}\b")
+_COMMON_ACRONYMS = frozenset({"UBND", "HĐND", "KH", "NQ", "TW", "CP", "QĐ", "TT"})
+
+
+def _names_acronyms(query: Query, text: str) -> bool:
+    """An acronym the question names ("DTI", "IOC", "SOC") must be in the evidence."""
+    wanted = {a for a in _ACRONYM.findall(query.text) if a not in _COMMON_ACRONYMS}
+    return all(re.search(rf"\b{re.escape(a)}\b", text) for a in wanted)
+
+
+def _asks_who(query: Query) -> bool:
+    """ "Ai ...?", "cơ quan nào ...?" ("AI", artificial intelligence, is not "ai")."""
+    return bool(re.search(r"(?:^|\s)[Aa]i\b", query.text)) or _asks(
+        query, ("co quan nao", "don vi nao", "so nao", "ban nao")
+    )
+
+
 def _asks(query: Query, cues: tuple[str, ...]) -> bool:
     padded = f" {query.folded} "
     return any(f" {cue} " in padded for cue in cues)
@@ -177,7 +196,7 @@ def has_answer_type(query: Query, text: str) -> bool:
         return bool(_TIME.search(text))
     if _asks(query, _PHONE_CUES):
         return bool(_PHONE.search(text))
-    if query.intent.value in _ROLE_WORDS:
+    if query.intent.value in _ROLE_WORDS or _asks_who(query):
         return bool(_AGENCY_MENTION.search(text))
     if wants_quantity_of(query):
         asked = set(query.numbers) | set(query.years)

@@ -24,6 +24,7 @@ class Intent(StrEnum):
     DUE = "due"  # tasks due in a period, upcoming or overdue
     TARGET = "target"
     CRITERION = "criterion"
+    TASK_LIST = "task_list"  # the tasks of a plan (or a period): "có bao nhiêu nhiệm vụ"
     GENERAL = "general"
 
 
@@ -40,6 +41,8 @@ _CUES: list[tuple[Intent, tuple[str, ...]]] = [
             "nhiem vu nao phai hoan thanh trong",
             "can hoan thanh trong thang",
             "nhung nhiem vu nao het han",
+            "nhiem vu nao co thoi han",
+            "nhiem vu nao co han",
         ),
     ),
     (Intent.COORDINATING, ("phoi hop",)),
@@ -118,6 +121,8 @@ _CUES: list[tuple[Intent, tuple[str, ...]]] = [
             "ket qua la gi",
             "ket qua can dat",
             "dau ra",
+            "ket qua cua nhiem vu",
+            "san pham cua nhiem vu",
         ),
     ),
     (Intent.CRITERION, ("tieu chi", "bat buoc hay", "mo rong hay", "co bat buoc")),
@@ -193,6 +198,20 @@ _QUESTION_PHRASES = (
     "nganh nao",
 )
 
+# Phrases that ask for a list of tasks rather than one task.
+_LIST_CUES = (
+    "nhung nhiem vu",
+    "cac nhiem vu",
+    "nhiem vu nao",
+    "nhung viec",
+    "viec nao",
+    "viec gi",
+    "nhiem vu gi",
+    "de an nao",
+    "bao nhieu nhiem vu",
+    "liet ke",
+)
+_YEAR_PERIOD = re.compile(r"\b(?:trong |cua )?nam ((?:19|20)\d\d)\b")
 _TASK_NUMBER = re.compile(r"\bnhiem vu (?:so |thu )?(\d{1,3})\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _NUMBER = re.compile(r"\b\d+(?:[.,/]\d+)*\b")
@@ -210,7 +229,6 @@ _NAMED_PLAN = re.compile(
     r"\b(?:nq|nghi quyet|kh|ke hoach|cong van|cv|quyet dinh|qd|chuong trinh)\s*(?:so\s*)?"
     r"(\d{1,4})\b"
 )
-_ACRONYM = re.compile(r"\b[A-ZĐ]{2,6}\b")
 
 
 @dataclass(frozen=True)
@@ -230,6 +248,7 @@ class Query:
     doc_hints: tuple[str, ...] = ()
     topic: tuple[str, ...] = field(default_factory=tuple)  # folded content words
     search_text: str = ""  # the question without the plan number it is scoped by
+    role: str = "lead"  # for AGENCY_TASKS: the agency leads ("lead") or takes part ("coordinating")
     dense_text: str = ""  # the question's content words, diacritics kept (cheaper to embed)
 
 
@@ -249,32 +268,31 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
         if any(cue in folded for cue in cues):
             intent = candidate
             break
-    if (
-        intent in (Intent.LEAD, Intent.AGENCY_TASKS)
-        and not agencies
-        and intent is Intent.AGENCY_TASKS
-    ):
-        intent = Intent.GENERAL
-    if (
-        intent is Intent.LEAD
-        and agencies
-        and any(cue in folded for cue in ("nhung", "cac nhiem vu", "viec gi", "nhiem vu gi"))
-    ):
+    lists_tasks = any(cue in folded for cue in _LIST_CUES)
+    role = "coordinating" if "phoi hop" in folded else "lead"
+    if agencies and lists_tasks and intent is not Intent.DUE:
+        # "Sở Tư pháp phối hợp những nhiệm vụ nào?", "Đài ... chủ trì nhiệm vụ nào?"
         intent = Intent.AGENCY_TASKS
+    elif intent is Intent.AGENCY_TASKS and not agencies:
+        intent = Intent.TASK_LIST if lists_tasks else Intent.GENERAL
+    elif intent is Intent.GENERAL and "bao nhieu nhiem vu" in folded:
+        intent = Intent.TASK_LIST
     status = None
     if intent is Intent.DUE:
         status = "overdue" if ("qua han" in folded or "tre han" in folded) else "upcoming"
     task_number = m.group(1) if (m := _TASK_NUMBER.search(folded)) else None
     period = _period(folded, today)
-    if period and intent is Intent.GENERAL and "nhiem vu" in folded:
+    if period is None and lists_tasks and (m := _YEAR_PERIOD.search(folded)):
+        year = int(m.group(1))
+        period = (date(year, 1, 1), date(year, 12, 31))
+    if (
+        period
+        and intent in (Intent.GENERAL, Intent.TASK_LIST, Intent.DEADLINE)
+        and ("nhiem vu" in folded)
+    ):
         intent = Intent.DUE
     days = int(m.group(1)) if (m := _DAYS.search(folded)) else None
-    hints = tuple(
-        dict.fromkeys(
-            [m.group(1) for m in _NAMED_PLAN.finditer(folded)]
-            + [fold(a) for a in _ACRONYM.findall(text) if a not in ("UBND", "HĐND", "KH", "NQ")]
-        )
-    )
+    hints = tuple(dict.fromkeys(m.group(1) for m in _NAMED_PLAN.finditer(folded)))
     agency_words = {w for a in agencies for w in fold(a).split()}
     plan_numbers = {m.group(1) for m in _NAMED_PLAN.finditer(folded)}
     topic = tuple(w for w in _topic(text, agency_words, intent) if w not in plan_numbers)
@@ -286,6 +304,7 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
         w for w in re.findall(r"[0-9A-Za-zÀ-ỹĐđ]+", text) if syllable(fold(w)) in topic_set
     ]
     return Query(
+        role=role,
         search_text=normalise_space(search_text),
         dense_text=" ".join(dense_words) or normalise_space(search_text),
         text=text,

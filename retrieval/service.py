@@ -167,6 +167,8 @@ class Assistant:
     ) -> Answer:
         if query.intent is Intent.AGENCY_TASKS and query.agencies:
             return self._agency_tasks(query, scope, titles)
+        if query.intent is Intent.TASK_LIST:
+            return self._task_list_of_plans(query, scope, titles)
         if query.intent is Intent.DUE:
             return self._due_tasks(query, scope, titles)
         if query.intent in _TASK_INTENTS:
@@ -246,23 +248,41 @@ class Assistant:
         self, query: Query, scope: list[str] | None, titles: dict[str, str]
     ) -> Answer:
         agency = query.agencies[0]
+        leads = query.role == "lead"
         tasks = [
             t
-            for t in self._repo.tasks(TaskQuery(agency=agency, role="lead"), self._gazetteer)
+            for t in self._repo.tasks(TaskQuery(agency=agency, role=query.role), self._gazetteer)
             if not scope or t.document_id in scope
         ]
         tasks = self._narrow_by_topic(query, tasks)
         if not tasks:
+            what = f"do {agency} chủ trì" if leads else f"có {agency} phối hợp"
             return Answer(
-                self._t.render("no_tasks", what=f"do {agency} chủ trì"),
+                self._t.render("no_tasks", what=what),
                 False,
                 intent=query.intent.value,
                 titles=titles,
             )
-        docs = {t.document_id for t in tasks}
-        scope_text = f" ({titles[next(iter(docs))]})" if len(docs) == 1 else ""
         header = self._t.render(
-            "agency_tasks_header", agency=agency, count=len(tasks), scope=scope_text
+            "agency_tasks_header" if leads else "agency_coordinates_header",
+            agency=agency,
+            count=len(tasks),
+            scope=_scope_text(tasks, titles),
+        )
+        return self._task_list(header, tasks, query, titles)
+
+    def _task_list_of_plans(
+        self, query: Query, scope: list[str] | None, titles: dict[str, str]
+    ) -> Answer:
+        """All tasks of the plans in scope: "Kế hoạch ... có bao nhiêu nhiệm vụ?"."""
+        tasks = [t for t in self._repo.tasks(TaskQuery()) if not scope or t.document_id in scope]
+        tasks = self._narrow_by_topic(query, tasks)
+        if not tasks:
+            return Answer(
+                self._t.render("not_found"), False, intent=query.intent.value, titles=titles
+            )
+        header = self._t.render(
+            "plan_tasks_header", count=len(tasks), scope=_scope_text(tasks, titles)
         )
         return self._task_list(header, tasks, query, titles)
 
@@ -421,6 +441,12 @@ _SCOPE_WORDS = frozenset("nghi quyet nq 57 tw ke hoach kh xay dung nhung nao gi"
 def _is_follow_up(query: Query) -> bool:
     own_topic = [w for w in query.topic if w not in _POINTERS]
     return len(own_topic) <= 1 or bool(_FOLLOW_UP.search(query.folded))
+
+
+def _scope_text(tasks: Sequence[TaskRecord], titles: dict[str, str]) -> str:
+    """ " (title of the plan)" when every task is from one plan."""
+    docs = {t.document_id for t in tasks}
+    return f" ({titles.get(next(iter(docs)), '')})" if len(docs) == 1 else ""
 
 
 def _clip(text: str, limit: int) -> str:

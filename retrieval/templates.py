@@ -35,6 +35,8 @@ class AnswerTemplates(BaseModel):
     coordinating: str
     output: str
     agency_tasks_header: str
+    agency_coordinates_header: str
+    plan_tasks_header: str
     due_header: str
     task_line: str
     more: str

@@ -94,3 +94,21 @@ def test_ask_endpoint_end_to_end(corpus_container):
     assert body["found"] is True and body["answer"].startswith("Thời hạn hoàn thành: 3/2026")
     assert body["tasks"][0]["deadline"]["end"] == "2026-03-31"
     assert body["sources"][0]["title"].startswith("Kế hoạch triển khai thực hiện")
+
+
+def test_tasks_an_agency_coordinates(corpus_container):
+    answer = ask(corpus_container, "Sở Tư pháp phối hợp những nhiệm vụ nào?")
+    assert answer.answer.startswith("Sở Tư pháp phối hợp thực hiện 3 nhiệm vụ")
+    assert {t.number for t in answer.tasks} == {"12", "14", "18"}
+
+
+def test_how_many_tasks_a_plan_sets(corpus_container):
+    answer = ask(corpus_container, "Kế hoạch thực hiện Nghị quyết 57 có bao nhiêu nhiệm vụ?")
+    assert answer.answer.startswith("Có 71 nhiệm vụ") and len(answer.answer) <= 1500
+
+
+def test_tasks_due_in_a_year(corpus_container):
+    answer = ask(corpus_container, "Những nhiệm vụ nào có thời hạn trong năm 2026?")
+    assert answer.tasks and all(
+        t.deadline.end and t.deadline.end.year == 2026 for t in answer.tasks
+    )

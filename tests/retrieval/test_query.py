@@ -29,6 +29,14 @@ def gaz() -> Gazetteer:
         ("Tiêu chí camera giám sát là bắt buộc hay mở rộng?", Intent.CRITERION),
         ("Chỉ tiêu kinh tế số đến 2030 là bao nhiêu phần trăm GRDP?", Intent.TARGET),
         ("Hệ thống hội nghị truyền hình có bao nhiêu điểm cầu?", Intent.GENERAL),
+        (
+            "Đài Phát thanh - Truyền hình và Báo Bình Phước chủ trì nhiệm vụ nào?",
+            Intent.AGENCY_TASKS,
+        ),
+        ("Sở Tư pháp phối hợp những nhiệm vụ nào?", Intent.AGENCY_TASKS),
+        ("Kế hoạch thực hiện NQ 57 có bao nhiêu nhiệm vụ?", Intent.TASK_LIST),
+        ("Những nhiệm vụ nào có thời hạn trong năm 2026?", Intent.DUE),
+        ("Kết quả của nhiệm vụ 21 là gì?", Intent.OUTPUT),
     ],
 )
 def test_intents_with_and_without_diacritics(gaz: Gazetteer, question: str, intent: Intent):
@@ -65,3 +73,13 @@ def test_topic_keeps_content_words_that_fold_onto_function_words(gaz: Gazetteer)
     assert "de" in topic and "an" in topic  # "đề án", not the function word "để"
     folded = understand("So KH&CN chu tri xay dung nhung de an nao?", gaz, TODAY).topic
     assert "an" in folded
+
+
+def test_role_of_an_agency_in_its_tasks(gaz: Gazetteer):
+    assert understand("Sở Tư pháp phối hợp những nhiệm vụ nào?", gaz, TODAY).role == "coordinating"
+    assert understand("Sở Y tế chủ trì những nhiệm vụ nào?", gaz, TODAY).role == "lead"
+
+
+def test_a_year_of_tasks_is_a_period(gaz: Gazetteer):
+    q = understand("Những nhiệm vụ nào có thời hạn trong năm 2026?", gaz, TODAY)
+    assert q.period == (date(2026, 1, 1), date(2026, 12, 31))
