@@ -17,7 +17,8 @@ __all__ = ["Extracted", "extract_records"]
 
 _ROMAN_GROUP = re.compile(r"^\s*((?:X{0,3})(?:IX|IV|V?I{0,3}))\s*[.)]?\s+(.+)$")
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*\.?\s*(.*)$")
-_UNITS = r"%\s*(?:GRDP|dân số|hộ gia đình|doanh nghiệp|người dân)|%|Doanh nghiệp|Thứ bậc|Điểm|Hệ thống|Người|Xã|Điểm phát|Lần|Tỷ đồng|USD|Sản phẩm|Nền tảng"
+_LONE_ROMAN = re.compile(r"^\s*(?:X{0,3})(?:IX|IV|V?I{1,3}|V)\.?\s*$")
+_UNITS = r"%\s*(?:GRDP|GDP|dân số|hộ gia đình|doanh nghiệp|người dân)|%|Doanh nghiệp|Thứ bậc|Điểm|Hệ thống|Người|Xã|Điểm phát|Lần|Tỷ đồng|USD|Sản phẩm|Nền tảng"
 _TARGET = re.compile(
     rf"^(?P<indicator>.+?)\s+(?P<unit>{_UNITS})\s+"
     r"(?P<value>(?:[≥≤><]|Tối thiểu|Tối đa)?\s*\d[\d.,]*\s*(?:[–-]\s*\d[\d.,]*)?\s*%?|Có[^B]*?)"
@@ -234,6 +235,7 @@ def _numbered_rows(
 ) -> tuple[list[tuple[str, str, str]], int]:
     rows: list[tuple[str, str, str]] = []
     expected, group = 1, ""
+    in_title = False
     current: list[str] | None = None
     header_first = fold(lines[start].strip())
     i = start + 1
@@ -248,6 +250,8 @@ def _numbered_rows(
             i -= 1
             break
         number = _NUMBER.match(text)
+        if number:
+            in_title = False
         restart = number is not None and int(number.group(1)) == 1 and current is None and rows
         if number and (int(number.group(1)) == expected or restart):
             expected = int(number.group(1))
@@ -260,6 +264,13 @@ def _numbered_rows(
         if roman and roman.group(1) and text.split()[0].rstrip(".") == roman.group(1):
             group = canonical(text)
             current = None
+            continue
+        if _LONE_ROMAN.match(text):
+            # "II" alone: the group's title follows on the next line(s)
+            group, current, in_title = text.strip().rstrip("."), None, True
+            continue
+        if current is None and in_title:
+            group = f"{group} {canonical(text)}"
             continue
         if current is not None and rows:
             num, grp, body = rows[-1]
