@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -23,6 +24,8 @@ from domain.settings import Settings
 from retrieval.repository import TaskQuery
 
 __all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
 
 
 STATIC = Path(__file__).parent / "static"
@@ -57,7 +60,10 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         owned = container is None
         app.state.container = container or build_container(settings)
         # what an interrupted ingest (crash, kill -9) left behind goes before serving
-        app.state.container.ingestor.cleanup()
+        try:
+            app.state.container.ingestor.cleanup()
+        except StoreError as exc:  # serve anyway; /health reports the index as down
+            log.warning("cleanup skipped, the index does not answer: %s", exc)
         app.state.jobs = IngestJobs()
         app.state.telegram = await start_telegram(app.state.container)
         app.state.zalo = start_zalo(app.state.container)

@@ -95,3 +95,68 @@ def test_dead_server_is_a_clear_error(hash_embedder) -> None:
     with pytest.raises(IndexUnavailableError):
         index.count()
     assert index.heartbeat() is False
+
+
+def _start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    pytest.fail("chroma run did not start")
+
+
+def test_api_over_a_chroma_server_that_dies(tmp_path: Path) -> None:
+    from datetime import date
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from domain.settings import Settings
+    from tests.plans import write_docx
+
+    port = _free_port()
+    proc = _start_chroma(tmp_path / "chroma", port)
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        chroma_host="127.0.0.1",
+        chroma_port=port,
+        admin_token="t",
+        today=date(2025, 9, 10),
+    )
+    question = {"question": "Hạn xây dựng kế hoạch phát triển hạ tầng số là khi nào?"}
+    try:
+        with TestClient(create_app(settings)) as client:
+            plan = write_docx(tmp_path / "plan.docx")
+            added = client.post(
+                "/documents",
+                headers={"Authorization": "Bearer t"},
+                files={"file": ("plan.docx", plan.read_bytes(), "x")},
+            )
+            assert added.status_code == 200, added.text
+            assert (
+                client.post("/ask", json=question)
+                .json()["answer"]
+                .startswith("Thời hạn hoàn thành: 3/2026")
+            )
+            proc.kill()
+            proc.wait(timeout=10)
+            health = client.get("/health")
+            assert health.status_code == 503
+            assert health.json()["parts"] == {"database": "ok", "index": "down"}
+            asked = client.post("/ask", json={"question": "Trung tâm dữ liệu ở đâu?"})
+            assert asked.status_code == 503
+            assert "Kho dữ liệu tạm thời không phản hồi" in asked.json()["detail"]
+            # structured questions answered from the database keep working
+            assert client.get("/tasks").json()["total"] == 3
+    finally:
+        proc.kill()
