@@ -286,18 +286,20 @@ def _detect_number(text: str) -> str | None:
 
 
 def _detect_title(parsed: ParsedDocument) -> str | None:
-    """The first substantial line(s) of the document, e.g. "KẾ HOẠCH Triển khai ..."."""
-    lines = [canonical(line.text) for line in parsed.lines if line.text.strip()][:12]
+    """ "KẾ HOẠCH" (or another kind) and the lines naming it, up to the first heading."""
+    from ingest.chunker import heading_level
+
+    lines = [canonical(line.text) for line in parsed.lines if line.text.strip()][:15]
     for i, line in enumerate(lines):
-        if (
-            line.isupper()
-            and len(line) > 5
-            and fold(line).startswith(
-                ("ke hoach", "bao cao", "cong van", "quyet dinh", "chuong trinh", "de an")
-            )
+        if line.isupper() and fold(line).startswith(
+            ("ke hoach", "bao cao", "cong van", "quyet dinh", "chuong trinh", "de an")
         ):
-            rest = " ".join(lines[i + 1 : i + 4])
-            return canonical(f"{line.title() if len(line) < 15 else line} {rest}")[:200]
+            words = [line.capitalize() if len(line) < 15 else line]
+            for following in lines[i + 1 : i + 4]:
+                if heading_level(following) is not None or following.startswith(("Căn cứ", "Kính")):
+                    break
+                words.append(following)
+            return canonical(" ".join(words))[:200]
     return lines[0][:200] if lines else None
 
 
