@@ -13,6 +13,8 @@ from retrieval.vectorstore import ChromaIndex, ChunkHit
 
 __all__ = ["HybridRetriever", "SearchSettings"]
 
+_DENSE_CACHE = 64  # recent questions' dense rankings kept
+
 
 @dataclass(frozen=True)
 class SearchSettings:
@@ -20,12 +22,13 @@ class SearchSettings:
 
     dense_k: int = 20
     lexical_k: int = 20
+    dense_depth: int = 200  # how deep the shared dense ranking goes before filtering
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.dense_k <= 0 or self.lexical_k <= 0:
-            raise ValueError("dense_k and lexical_k must be greater than 0")
+        if self.dense_k <= 0 or self.lexical_k <= 0 or self.dense_depth <= 0:
+            raise ValueError("dense_k, lexical_k and dense_depth must be greater than 0")
         if self.dense_weight < 0 or self.lexical_weight < 0:
             raise ValueError("weights must not be negative")
 
@@ -44,6 +47,7 @@ class HybridRetriever:
         self._versions: tuple[str, ...] = ()
         self._lexical = LexicalIndex([])
         self._chunks: dict[str, ChunkHit] = {}
+        self._dense_cache: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 
     def refresh(self) -> tuple[str, ...]:
         """Rebuild the lexical side if the active versions changed; returns them."""
@@ -55,6 +59,27 @@ class HybridRetriever:
                 self._lexical = LexicalIndex([(c.id, c.text) for c in chunks])
                 self._versions = versions
         return versions
+
+    def _dense_ranking(self, text: str, versions: tuple[str, ...]) -> list[str]:
+        """Chunk ids by dense similarity, one index query per question and version set.
+
+        A question is searched several ways (its task, prose, everything); they share one
+        ranking deep enough to filter, instead of querying the index each time.
+        """
+        key = (text, versions)
+        with self._lock:
+            cached = self._dense_cache.get(key)
+        if cached is not None:
+            return cached
+        depth = min(len(self._chunks), self.settings.dense_depth)
+        ranked = [
+            i for i in self._index.ranked_ids(text, max(1, depth), versions) if i in self._chunks
+        ]
+        with self._lock:
+            self._dense_cache[key] = ranked
+            while len(self._dense_cache) > _DENSE_CACHE:
+                self._dense_cache.pop(next(iter(self._dense_cache)))
+        return ranked
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -98,10 +123,8 @@ class HybridRetriever:
         rankings: list[list[str]] = [lexical]
         weights = [self.settings.lexical_weight]
         if dense:
-            hits = self._index.query(
-                dense_text or text, self.settings.dense_k, versions, record=record
-            )
-            rankings.append([h.id for h in hits if h.id in self._chunks])
+            ranked = self._dense_ranking(dense_text or text, versions)
+            rankings.append([key for key in ranked if key in allowed][: self.settings.dense_k])
             weights.append(self.settings.dense_weight)
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         return [replace(self._chunks[key], score=score) for key, score in fused[:k]]

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 MIN_COVERAGE = 0.3
 # A task must cover this much of the topic to answer a task question from its record.
 MIN_TASK_COVERAGE = 0.3
+# Words of a question given to the embedder (the rarest ones, in their order).
+DENSE_WORDS = 10
 # A task record beats a prose sentence unless the sentence covers this much more.
 TASK_PREFERENCE = 0.1
 _LIST_LIMIT = 1400
@@ -196,7 +198,11 @@ class Assistant:
             if (doc, number) in tasks:
                 return tasks[(doc, number)], None, 1.0
         hits = self._retriever.search(
-            query.search_text, k=10, record="task", documents=scope, dense_text=query.dense_text
+            query.search_text,
+            k=10,
+            record="task",
+            documents=scope,
+            dense_text=self._dense_text(query),
         )
         best: tuple[float, TaskRecord, ChunkHit, float] | None = None
         for rank, hit in enumerate(hits):
@@ -374,13 +380,17 @@ class Assistant:
         self, query: Query, scope: list[str] | None, record: str | None = None
     ) -> Evidence | None:
         hits = self._retriever.search(
-            query.search_text, k=6, record=record, documents=scope, dense_text=query.dense_text
+            query.search_text,
+            k=6,
+            record=record,
+            documents=scope,
+            dense_text=self._dense_text(query),
         )
         return best_sentence(query, hits, self._retriever.lexical, self._titles())
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
         hits = self._retriever.search(
-            query.search_text, k=6, documents=scope, dense_text=query.dense_text
+            query.search_text, k=6, documents=scope, dense_text=self._dense_text(query)
         )
         evidence = best_sentence(query, hits, self._retriever.lexical, self._titles())
         if evidence is None or not self._supported(query, evidence):
@@ -414,6 +424,17 @@ class Assistant:
         return reply.strip()
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _dense_text(self, query: Query) -> str:
+        """The question's most telling words for the embedder: the model's cost grows with
+        the text, and rare words carry the topic."""
+        words = query.dense_text.split()
+        if len(words) <= DENSE_WORDS:
+            return query.dense_text
+        lexical = self._retriever.lexical
+        ranked = sorted(range(len(words)), key=lambda i: -lexical.idf(fold(words[i])))
+        keep = sorted(ranked[:DENSE_WORDS])
+        return " ".join(words[i] for i in keep)
 
     def _titles(self) -> dict[str, str]:
         return {d.id: d.title for d in self._repo.active_documents()}

@@ -198,6 +198,23 @@ class ChromaIndex:
             )
         return hits
 
+    def ranked_ids(self, text: str, k: int, versions: Sequence[str]) -> list[str]:
+        """Ids of the ``k`` chunks nearest to ``text``: a light query (no texts returned)."""
+        if k <= 0:
+            raise ValueError(f"k must be greater than 0, got {k}")
+        if not versions:
+            return []
+        store = self._ensure()
+        with _translated():
+            vector = self._embeddings.embed_query(text)
+            found = store._collection.query(
+                query_embeddings=[vector],
+                n_results=k,
+                where={"doc_version": {"$in": list(versions)}},
+                include=["distances"],
+            )
+        return [str(i) for i in found["ids"][0]]
+
     def all_chunks(self, versions: Sequence[str]) -> list[ChunkHit]:
         """Every chunk of the given versions (to build the lexical index)."""
         if not versions:
