@@ -12,10 +12,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.container import build_container
+from domain.errors import DocumentNotFoundError
 from domain.settings import Settings
 
 app = typer.Typer(help="Trợ lý Kế hoạch — hỏi đáp về các kế hoạch của tỉnh.", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)
 
 
 @app.command()
@@ -42,6 +43,11 @@ def ingest(
             if result.status == "failed":
                 failed += 1
                 progress.console.print(f"[red]Lỗi[/red] {result.source}: {result.error}")
+            elif result.status == "unchanged":
+                progress.console.print(
+                    f"{result.source}: {_STATUS[result.status]} (ID {result.document_id}, "
+                    f"phiên bản {result.version}, nhúng mới 0)"
+                )
             else:
                 progress.console.print(
                     f"{result.source}: {_STATUS[result.status]} (ID {result.document_id}, "
@@ -52,6 +58,12 @@ def ingest(
         if replace:
             if len(paths) != 1:
                 raise typer.BadParameter("--replace cần đúng một tệp")
+            try:
+                container.repository.get_document(replace)
+            except DocumentNotFoundError:
+                progress.console.print(f"Không có văn bản với ID {replace}")
+                container.close()
+                raise typer.Exit(code=1) from None
             report(container.ingestor.ingest_file(paths[0], replace_id=replace))
         else:
             container.ingestor.ingest_paths(paths, on_file=report)
@@ -79,8 +91,6 @@ def documents_list() -> None:
 @documents_app.command("remove")
 def documents_remove(document_id: str) -> None:
     """Xóa một văn bản."""
-    from domain.errors import DocumentNotFoundError
-
     container = build_container(Settings())
     try:
         container.ingestor.remove(document_id)

@@ -1,0 +1,49 @@
+"""The planbot command line, with the default embedder on a tiny plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+
+PLAN = (
+    "Số: 12/KH-UBND\nKẾ HOẠCH\nKhám sức khỏe số\nI. NHIỆM VỤ\n1. Sở Y tế chủ trì khám sức khỏe.\n"
+)
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PLANBOT_DATA_DIR", str(tmp_path / "data"))
+    plan = tmp_path / "kh.txt"
+    plan.write_text(PLAN, "utf-8")
+    return plan
+
+
+def test_ingest_list_replace_remove(env: Path):
+    runner = CliRunner()
+    first = runner.invoke(app, ["ingest", str(env)])
+    assert first.exit_code == 0, first.output
+    assert "đã thêm" in first.output
+    again = runner.invoke(app, ["ingest", str(env)])
+    assert "không đổi" in again.output and "nhúng mới 0" in again.output
+    listed = runner.invoke(app, ["documents", "list"])
+    assert "12/KH-UBND" in listed.output and "Kế hoạch Khám sức khỏe số" in listed.output
+    doc_id = listed.output.split()[0]
+    env.write_text(PLAN.replace("khám sức khỏe.", "khám sức khỏe, hoàn thành năm 2026."), "utf-8")
+    replaced = runner.invoke(app, ["ingest", "--replace", doc_id, str(env)])
+    assert "phiên bản mới" in replaced.output and "phiên bản 2" in replaced.output
+    assert runner.invoke(app, ["ingest", "--replace", "khong-co", str(env)]).exit_code == 1
+    assert runner.invoke(app, ["documents", "remove", "khong-co"]).exit_code == 1
+    removed = runner.invoke(app, ["documents", "remove", doc_id])
+    assert removed.exit_code == 0 and runner.invoke(app, ["documents", "list"]).output == ""
+
+
+def test_a_bad_file_fails_the_command_and_names_it(env: Path, tmp_path: Path):
+    bad = tmp_path / "hong.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    result = CliRunner().invoke(app, ["ingest", str(bad), str(env)])
+    assert result.exit_code == 1
+    assert "hong.pdf" in result.output and "đã thêm" in result.output
