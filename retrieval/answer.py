@@ -28,6 +28,7 @@ _NOT_FIGURES = re.compile(
     r"|\b(?:ngày|năm)\s+\d+|https?://\S+|www\.\S+",
     re.IGNORECASE,
 )
+_PERCENT_AFTER = re.compile(r"\s*(?:%|phần trăm)", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}\s*(?:giờ|h\b|:\d\d)|\b(?:sáng|chiều|tối)\b", re.IGNORECASE)
 _TIME_CUES = ("khung gio", "may gio", "gio nao", "luc nao trong ngay")
 _PHONE_CUES = ("so dien thoai", "dien thoai lien he", "hotline", "so dt")
@@ -204,6 +205,9 @@ def has_answer_type(query: Query, text: str) -> bool:
         figures = [m for m in _FIGURE.finditer(plain) if m.group(0) not in asked]
         if query.years:
             figures = [m for m in figures if _year_of(text, m.start()) in (None, *query.years)]
+        if re.search(r"phan tram|%", query.folded):
+            # "bao nhiêu phần trăm" is answered by a percentage, not by any figure
+            return any(_PERCENT_AFTER.match(plain, m.end()) for m in figures)
         noun = _counted_noun(query)
         if noun is None:
             return bool(figures)

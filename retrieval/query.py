@@ -123,6 +123,9 @@ _CUES: list[tuple[Intent, tuple[str, ...]]] = [
             "dau ra",
             "ket qua cua nhiem vu",
             "san pham cua nhiem vu",
+            "san pham gi",
+            "san pham nao",
+            "ket qua gi",
         ),
     ),
     (Intent.CRITERION, ("tieu chi", "bat buoc hay", "mo rong hay", "co bat buoc")),
@@ -211,6 +214,8 @@ _LIST_CUES = (
     "bao nhieu nhiem vu",
     "liet ke",
 )
+# With an agency named, "Sở Tài chính được giao làm gì?" asks for its tasks too.
+_AGENCY_WORK_CUES = ("lam gi", "lam nhung gi", "lam nhung viec gi")
 _YEAR_PERIOD = re.compile(r"\b(?:trong |cua )?nam ((?:19|20)\d\d)\b")
 _TASK_NUMBER = re.compile(r"\bnhiem vu (?:so |thu )?(\d{1,3})\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -263,12 +268,16 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
     text = canonical(question)
     folded = fold(text).replace("đ", "d")
     agencies = tuple(gazetteer.find(text))
+    # cues match whole words: "phải làm gì" does not hold the cue "ai làm"
+    words = f" {' '.join(re.findall(r'[a-z0-9%]+', folded))} "
     intent = Intent.GENERAL
     for candidate, cues in _CUES:
-        if any(cue in folded for cue in cues):
+        if any(f" {cue} " in words for cue in cues):
             intent = candidate
             break
-    lists_tasks = any(cue in folded for cue in _LIST_CUES)
+    lists_tasks = any(f" {cue} " in words for cue in _LIST_CUES) or (
+        bool(agencies) and any(f" {cue} " in words for cue in _AGENCY_WORK_CUES)
+    )
     role = "coordinating" if "phoi hop" in folded else "lead"
     if agencies and lists_tasks and intent is not Intent.DUE:
         # "Sở Tư pháp phối hợp những nhiệm vụ nào?", "Đài ... chủ trì nhiệm vụ nào?"

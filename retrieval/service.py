@@ -173,7 +173,9 @@ class Assistant:
             return self._task_list_of_plans(query, scope, titles)
         if query.intent is Intent.DUE:
             return self._due_tasks(query, scope, titles)
-        if query.intent in _TASK_INTENTS:
+        # "Nhiệm vụ 27 là gì?" names a task without asking one field of it
+        names_task = query.task_number is not None and query.intent is Intent.GENERAL
+        if query.intent in _TASK_INTENTS or names_task:
             task, hit, task_cov = self._find_task(query, scope, previous)
             if task is not None:
                 prose = self._evidence(query, scope, record="prose")
@@ -238,6 +240,8 @@ class Assistant:
             name = "output" if task.output else "no_output"
         elif intent is Intent.LEAD:
             name = "lead"
+        elif intent is Intent.GENERAL:
+            name = "task"
         else:
             name = "deadline"
         text = self._t.render(name, **values)

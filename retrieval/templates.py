@@ -34,6 +34,7 @@ class AnswerTemplates(BaseModel):
     lead: str
     coordinating: str
     output: str
+    task: str
     agency_tasks_header: str
     agency_coordinates_header: str
     plan_tasks_header: str

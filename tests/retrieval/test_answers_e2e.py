@@ -112,3 +112,35 @@ def test_tasks_due_in_a_year(corpus_container):
     assert answer.tasks and all(
         t.deadline.end and t.deadline.end.year == 2026 for t in answer.tasks
     )
+
+
+def test_percentage_question_answered_by_a_percentage(corpus_container):
+    answer = ask(
+        corpus_container,
+        "Tỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo đạt bao nhiêu phần trăm?",
+    )
+    assert answer.found and "30%" in answer.answer
+    # a task about "danh tính số" holds only a year; the slide with the percentage answers
+    answer = ask(corpus_container, "Bao nhiêu phần trăm người dân có danh tính số?")
+    assert answer.found and "100% người dân được cấp" in answer.answer
+    assert answer.sources[0].document_id == "nang-cao-chi-so-dti-2023"
+
+
+def test_a_task_named_by_its_number_is_described_whole(corpus_container):
+    answer = ask(corpus_container, "Nhiệm vụ 27 phải làm gì?")
+    assert answer.found and answer.answer.startswith("Nhiệm vụ 27 – “Xây dựng, ban hành Kế hoạch")
+    for field in ("Cơ quan chủ trì: Sở Thông tin và Truyền thông", "Kết quả:", "3/2026"):
+        assert field in answer.answer
+    assert [t.number for t in answer.tasks] == ["27"]
+
+
+def test_what_an_agency_is_given_to_do_lists_its_tasks(corpus_container):
+    answer = ask(corpus_container, "Sở Tài chính được giao làm gì trong kế hoạch 57?")
+    assert answer.found and answer.answer.startswith("Sở Tài chính chủ trì")
+    assert answer.tasks and all("Sở Tài chính" in t.lead_agencies for t in answer.tasks)
+
+
+def test_output_asked_as_what_product(corpus_container):
+    answer = ask(corpus_container, "Kế hoạch phát triển hạ tầng số phải nộp sản phẩm gì?")
+    assert answer.answer.startswith("Kết quả (sản phẩm) cần đạt: Kế hoạch UBND tỉnh")
+    assert answer.tasks[0].number == "27"

@@ -37,6 +37,11 @@ def gaz() -> Gazetteer:
         ("Kế hoạch thực hiện NQ 57 có bao nhiêu nhiệm vụ?", Intent.TASK_LIST),
         ("Những nhiệm vụ nào có thời hạn trong năm 2026?", Intent.DUE),
         ("Kết quả của nhiệm vụ 21 là gì?", Intent.OUTPUT),
+        ("Kế hoạch phát triển hạ tầng số phải nộp sản phẩm gì?", Intent.OUTPUT),
+        ("Sở Tài chính được giao làm gì?", Intent.AGENCY_TASKS),
+        ("so tai chinh phai lam gi", Intent.AGENCY_TASKS),
+        # cues are whole words: "phải làm" is not the lead cue "ai làm"
+        ("Nhiệm vụ 27 phải làm gì?", Intent.GENERAL),
     ],
 )
 def test_intents_with_and_without_diacritics(gaz: Gazetteer, question: str, intent: Intent):
