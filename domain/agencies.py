@@ -136,6 +136,18 @@ class Gazetteer:
             found = self.merged[found]
         return found
 
+    def with_names(self, names: Iterable[str]) -> Gazetteer:
+        """A copy that also knows ``names`` (agencies a plan names that no file lists).
+
+        Collective names ("Các sở, ngành liên quan") are left out: they name no one agency.
+        """
+        known = dict(self.names)
+        for name in names:
+            key = agency_key(name)
+            if key and key not in known and not _COLLECTIVE_NAME.search(key):
+                known[key] = canonical(name)
+        return Gazetteer(known, dict(self.merged))
+
     def find(self, text: str) -> list[str]:
         """Canonical names of the known agencies mentioned in ``text``, longest first."""
         key = f" {agency_key(text)} "
@@ -196,6 +208,10 @@ class Gazetteer:
             if name and name not in result:
                 result.append(name)
         return result
+
+
+# "Các sở, ngành liên quan", "UBND thành phố, thị xã đủ điều kiện": many agencies, not one.
+_COLLECTIVE_NAME = re.compile(r"(?:^| )cac |lien quan|du dieu kien")
 
 
 def _is_collective(piece: str) -> bool:

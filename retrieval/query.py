@@ -124,6 +124,7 @@ _CUES: list[tuple[Intent, tuple[str, ...]]] = [
             "ket qua cua nhiem vu",
             "san pham cua nhiem vu",
             "san pham gi",
+            "san pham cua",
             "san pham nao",
             "ket qua gi",
         ),

@@ -495,6 +495,9 @@ def _matches(task: TaskRecord, query: TaskQuery, gazetteer: object | None) -> bo
             pool += task.lead_agencies
         if query.role in ("any", "coordinating"):
             pool += task.coordinating_agencies
+        if isinstance(gazetteer, Gazetteer):
+            # names stored before an alias was added still match their canonical form
+            pool = tuple(gazetteer.canonical(a) for a in pool)
         if not any(key == agency_key(a) or key in agency_key(a) for a in pool):
             return False
     # Windows and statuses look at when a task is due: the end of its deadline period.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -106,13 +106,14 @@ class Assistant:
         self._today = today
         self._llm = llm
         self._lock = threading.Lock()
+        self._known: tuple[tuple[tuple[str, int], ...], Gazetteer] = ((), gazetteer)
 
     # -- entry point ------------------------------------------------------------------------
 
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         """Answer ``question``; follow-ups resolve against the conversation's last task."""
-        query = understand(question, self._gazetteer, self._today())
         documents = {d.id: d for d in self._repo.active_documents()}
+        query = understand(question, self._known_agencies(documents.values()), self._today())
         titles = {d.id: _short_title(d) for d in documents.values()}
         scope = self._document_scope(query, documents)
         previous = self._repo.conversation_state(conversation_id) if conversation_id else None
@@ -128,7 +129,7 @@ class Assistant:
 
     def resolve_agency(self, text: str) -> str | None:
         """The canonical agency a user typed ("so y te", "Sở TT&TT"), if known."""
-        found = self._gazetteer.find(text)
+        found = self._known_agencies(self._repo.active_documents()).find(text)
         return found[0] if found else None
 
     def agency_tasks(self, agency: str) -> Answer:
@@ -255,7 +256,12 @@ class Assistant:
         return Answer(text, True, [source], [task], intent.value, titles)
 
     def _agency_tasks(
-        self, query: Query, scope: list[str] | None, titles: dict[str, str]
+        self,
+        query: Query,
+        scope: list[str] | None,
+        titles: dict[str, str],
+        *,
+        leads_none: bool = False,
     ) -> Answer:
         agency = query.agencies[0]
         leads = query.role == "lead"
@@ -265,6 +271,17 @@ class Assistant:
             if not scope or t.document_id in scope
         ]
         tasks = self._narrow_by_topic(query, tasks)
+        if not tasks and leads:
+            # an agency that leads nothing may still take part, or be given work in the text
+            coordinated = replace(query, role="coordinating")
+            if self._repo.tasks(TaskQuery(agency=agency, role="coordinating"), self._gazetteer):
+                return self._agency_tasks(coordinated, scope, titles, leads_none=True)
+            in_text = replace(
+                query, intent=Intent.GENERAL, topic=tuple(fold(agency).split()) + query.topic
+            )
+            answer = self._free_text(in_text, scope, titles)
+            if answer.found:
+                return answer
         if not tasks:
             what = f"do {agency} chủ trì" if leads else f"có {agency} phối hợp"
             return Answer(
@@ -273,8 +290,12 @@ class Assistant:
                 intent=query.intent.value,
                 titles=titles,
             )
+        if leads:
+            kind = "agency_tasks_header"
+        else:
+            kind = "agency_only_coordinates_header" if leads_none else "agency_coordinates_header"
         header = self._t.render(
-            "agency_tasks_header" if leads else "agency_coordinates_header",
+            kind,
             agency=agency,
             count=len(tasks),
             scope=_scope_text(tasks, titles),
@@ -402,6 +423,12 @@ class Assistant:
             return Answer(
                 self._t.render("not_found"), False, [], intent=query.intent.value, titles=titles
             )
+        chunk = evidence.chunk
+        if chunk.record == "task":
+            # a task row found by its words reads as the task, not as its raw table row
+            task = self._task_of(chunk)
+            if task is not None:
+                return self._task_answer(replace(query, intent=Intent.GENERAL), task, chunk, titles)
         text = self._t.render("extract", sentence=trim(evidence.sentence, query.topic))
         if self._llm is not None:
             text = self._llm_answer(query, hits, text) or text
@@ -409,6 +436,10 @@ class Assistant:
         return Answer(
             text, True, _sources(ordered, titles), intent=query.intent.value, titles=titles
         )
+
+    def _task_of(self, chunk: ChunkHit) -> TaskRecord | None:
+        tasks = self._repo.tasks(TaskQuery(document_id=chunk.document_id))
+        return next((t for t in tasks if t.number == chunk.number), None)
 
     def _supported(self, query: Query, evidence: Evidence) -> bool:
         """Evidence answers the question: it covers the topic and names the asked years."""
@@ -439,6 +470,20 @@ class Assistant:
         ranked = sorted(range(len(words)), key=lambda i: -lexical.idf(fold(words[i])))
         keep = sorted(ranked[:DENSE_WORDS])
         return " ".join(words[i] for i in keep)
+
+    def _known_agencies(self, documents: Iterable[Document]) -> Gazetteer:
+        """The gazetteer plus every agency the active plans' tasks name, so a question can
+        name an agency no gazetteer file lists ("Bưu điện tỉnh chủ trì nhiệm vụ nào?")."""
+        key = tuple(sorted((d.id, d.version) for d in documents))
+        with self._lock:
+            if self._known[0] != key:
+                names = {
+                    name
+                    for task in self._repo.tasks(TaskQuery())
+                    for name in (*task.lead_agencies, *task.coordinating_agencies)
+                }
+                self._known = (key, self._gazetteer.with_names(names))
+            return self._known[1]
 
     def _titles(self) -> dict[str, str]:
         return {d.id: d.title for d in self._repo.active_documents()}

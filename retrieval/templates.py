@@ -37,6 +37,7 @@ class AnswerTemplates(BaseModel):
     task: str
     agency_tasks_header: str
     agency_coordinates_header: str
+    agency_only_coordinates_header: str
     plan_tasks_header: str
     due_header: str
     task_line: str

@@ -90,3 +90,12 @@ def test_broken_admin_file_is_a_configuration_error(tmp_path: Path):
     bad.write_text("{not json", "utf-8")
     with pytest.raises(ConfigurationError, match="agencies.json"):
         Gazetteer.load([bad])
+
+
+def test_names_learnt_from_plans_are_found_without_diacritics():
+    gaz = Gazetteer.load()
+    learnt = gaz.with_names(["Trường Chính trị tỉnh", "Các sở, ngành liên quan", "Sở Y tế"])
+    assert learnt.find("truong chinh tri tinh chu tri nhiem vu nao") == ["Trường Chính trị tỉnh"]
+    assert learnt.find("các sở, ngành liên quan") == []  # a collective names no one agency
+    assert learnt.canonical("SYT") == "Sở Y tế"
+    assert gaz.find("Trường Chính trị tỉnh") == []  # the loaded gazetteer is unchanged
