@@ -177,6 +177,11 @@ class Assistant:
         # "Nhiệm vụ 27 là gì?" names a task without asking one field of it
         names_task = query.task_number is not None and query.intent is Intent.GENERAL
         if query.intent in _TASK_INTENTS or names_task:
+            same_number = self._tasks_numbered(query, scope)
+            if len(same_number) > 1:
+                return self._each_task(query, same_number, titles)
+            if same_number:
+                return self._task_answer(query, same_number[0], None, titles)
             task, hit, task_cov = self._find_task(query, scope, previous)
             if task is not None:
                 prose = self._evidence(query, scope, record="prose")
@@ -192,10 +197,6 @@ class Assistant:
         """The task a question is about, the chunk that found it, and its topic coverage."""
         tasks = {(t.document_id, t.number): t for t in self._repo.tasks(TaskQuery())}
         titles = self._titles()
-        if query.task_number:
-            for (doc, number), task in tasks.items():
-                if number == query.task_number and (not scope or doc in scope):
-                    return task, None, 1.0
         if previous and previous.get("task") and _is_follow_up(query):
             doc, number = previous["task"]
             if (doc, number) in tasks:
@@ -229,6 +230,35 @@ class Assistant:
         if best and best[3] >= MIN_TASK_COVERAGE:
             return best[1], best[2], best[3]
         return None, None, 0.0
+
+    def _tasks_numbered(self, query: Query, scope: list[str] | None) -> list[TaskRecord]:
+        """The tasks numbered as the question asks, one per plan in scope."""
+        if not query.task_number:
+            return []
+        found = [
+            t
+            for t in self._repo.tasks(TaskQuery())
+            if t.number == query.task_number and (not scope or t.document_id in scope)
+        ]
+        topic = [w for w in query.topic if w not in _SCOPE_WORDS]
+        if len(found) > 1 and topic:
+            # "nhiệm vụ 3 về số hóa điểm đến": the words pick the plan
+            lexical = self._retriever.lexical
+            fitting = [t for t in found if coverage(topic, f"{t.name} {t.output}", lexical) >= 0.5]
+            found = fitting or found
+        return found
+
+    def _each_task(
+        self, query: Query, tasks: Sequence[TaskRecord], titles: dict[str, str]
+    ) -> Answer:
+        """ "Nhiệm vụ 3 hạn khi nào?" when several plans have a task 3: answer for each."""
+        lines = [self._t.render("same_number_header", number=tasks[0].number, count=len(tasks))]
+        sources = []
+        for task in tasks:
+            one = self._task_answer(query, task, None, titles)
+            lines.append(f"• {one.answer}")
+            sources.extend(one.sources)
+        return Answer("\n".join(lines), True, sources, list(tasks), query.intent.value, titles)
 
     def _task_answer(
         self, query: Query, task: TaskRecord, hit: ChunkHit | None, titles: dict[str, str]
@@ -367,17 +397,29 @@ class Assistant:
     ) -> Answer:
         lines = [header]
         shown: list[TaskRecord] = []
+        several = len({t.document_id for t in tasks}) > 1
+        if several:
+            # tasks of several plans: grouped under each plan, since numbers repeat
+            order = list(dict.fromkeys(t.document_id for t in tasks))
+            tasks = sorted(tasks, key=lambda t: order.index(t.document_id))
+        group = None
         for task in tasks:
-            line = self._t.render(
-                "task_line",
-                number=task.number,
-                name=_clip(task.name, _TASK_NAME_LIMIT),
-                deadline=task.deadline.text or "không ghi",
-            )
-            if sum(len(x) + 1 for x in lines) + len(line) > _LIST_LIMIT:
+            new = [
+                self._t.render(
+                    "task_line",
+                    number=task.number,
+                    name=_clip(task.name, _TASK_NAME_LIMIT),
+                    deadline=task.deadline.text or "không ghi",
+                )
+            ]
+            if several and task.document_id != group:
+                title = titles.get(task.document_id, task.document_id)
+                new.insert(0, self._t.render("plan_group", title=title))
+            if sum(len(x) + 1 for x in lines + new) > _LIST_LIMIT:
                 break
-            lines.append(line)
+            lines.extend(new)
             shown.append(task)
+            group = task.document_id
         if len(shown) < len(tasks):
             lines.append(self._t.render("more", count=len(tasks) - len(shown)))
         sources = [

@@ -42,6 +42,8 @@ class AnswerTemplates(BaseModel):
     due_header: str
     task_line: str
     more: str
+    plan_group: str
+    same_number_header: str
     extract: str
     no_coordinating: str
     no_output: str

@@ -90,3 +90,41 @@ def test_a_task_row_found_by_its_words_reads_as_the_task(assistant):
     assert answer.found
     assert answer.answer.startswith("Nhiệm vụ 2 – “Bồi dưỡng kỹ năng số cho cán bộ, công chức”")
     assert "Cơ quan chủ trì: Trường Chính trị tỉnh" in answer.answer
+
+
+@pytest.fixture
+def two_plans(services, tmp_path: Path):
+    from tests.plans import write_pdf
+
+    services.ingestor.ingest_file(write_plan(tmp_path / "cai-cach-hanh-chinh.docx"))
+    services.ingestor.ingest_file(write_pdf(tmp_path / "chuyen-doi-so-y-te.pdf"))
+    settings = Settings(data_dir=tmp_path, today=date(2025, 9, 10))
+    return make_container(services, settings).assistant
+
+
+def test_a_task_number_two_plans_share_is_answered_for_each(two_plans):
+    answer = two_plans.ask("Ai chủ trì nhiệm vụ 2?")
+    assert answer.answer.startswith("Có 2 kế hoạch có nhiệm vụ 2:")
+    assert "Trường Chính trị tỉnh" in answer.answer and "Sở Y tế" in answer.answer
+    assert sorted(t.document_id for t in answer.tasks) == [
+        "cai-cach-hanh-chinh",
+        "chuyen-doi-so-y-te",
+    ]
+    # the question's own words pick one plan
+    answer = two_plans.ask("Ai chủ trì nhiệm vụ 2 về bệnh án điện tử?")
+    assert answer.answer.startswith("Cơ quan chủ trì: Sở Y tế")
+    assert [t.document_id for t in answer.tasks] == ["chuyen-doi-so-y-te"]
+
+
+def test_a_list_over_several_plans_is_grouped_by_plan(two_plans):
+    answer = two_plans.ask("Sở Nội vụ chủ trì những nhiệm vụ nào?")
+    lines = answer.answer.splitlines()
+    groups = [line for line in lines if line.endswith(":")][1:]
+    assert len(groups) == 2 and {t.document_id for t in answer.tasks} == {
+        "cai-cach-hanh-chinh",
+        "chuyen-doi-so-y-te",
+    }
+    # each plan's tasks sit under its own title
+    first = lines.index(groups[0])
+    second = lines.index(groups[1])
+    assert all(line.startswith("• NV") for line in lines[first + 1 : second])
