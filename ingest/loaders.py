@@ -35,6 +35,7 @@ class RealTable:
     header: list[str]
     rows: list[list[str]]
     page: int | None = None
+    line: int = 0  # how many text lines precede the table (finds the heading above it)
 
 
 @dataclass
@@ -142,7 +143,9 @@ def _load_pdf(name: str, data: bytes) -> ParsedDocument:
                     cells = [
                         [normalise_space(nfc(c or "")) for c in row] for row in table.extract()
                     ]
-                    _append_pdf_table(doc, cells, number)
+                    above = page.crop((0, 0, page.width, table.bbox[1])).extract_text() or ""
+                    before = len(_clean_lines(above)) if above.strip() else 0
+                    _append_pdf_table(doc, cells, number, len(doc.lines) + before)
 
                 def outside(
                     obj: dict[str, object], boxes: Sequence[tuple[float, ...]] = boxes
@@ -173,7 +176,7 @@ def _is_header_row(row: list[str]) -> bool:
     return joined.startswith(("stt", "tt ")) or ("nhiem vu" in joined and "chu tri" in joined)
 
 
-def _append_pdf_table(doc: ParsedDocument, cells: list[list[str]], page: int) -> None:
+def _append_pdf_table(doc: ParsedDocument, cells: list[list[str]], page: int, line: int) -> None:
     """Add a page's table, joining it to the previous page's table it continues."""
     if not cells:
         return
@@ -184,13 +187,13 @@ def _append_pdf_table(doc: ParsedDocument, cells: list[list[str]], page: int) ->
             previous.rows.extend(_merge_continued(previous.rows, body))
             previous.page = page
             return
-        doc.tables.append(RealTable(header=header, rows=body, page=page))
+        doc.tables.append(RealTable(header=header, rows=body, page=page, line=line))
         return
     if previous and len(previous.header) == len(cells[0]) and previous.page == page - 1:
         previous.rows.extend(_merge_continued(previous.rows, cells))
         previous.page = page
         return
-    doc.tables.append(RealTable(header=cells[0], rows=cells[1:], page=page))
+    doc.tables.append(RealTable(header=cells[0], rows=cells[1:], page=page, line=line))
 
 
 def _merge_continued(existing: list[list[str]], body: list[list[str]]) -> list[list[str]]:
@@ -227,5 +230,5 @@ def _load_docx(name: str, data: bytes) -> ParsedDocument:
                 cells = [normalise_space(nfc(cell.text)) for cell in row.cells]
                 rows.append(cells)
             if rows:
-                doc.tables.append(RealTable(header=rows[0], rows=rows[1:]))
+                doc.tables.append(RealTable(rows[0], rows[1:], line=len(doc.lines)))
     return doc

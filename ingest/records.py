@@ -74,9 +74,11 @@ def extract_records(
     for t_index, real in enumerate(doc.tables):
         roles = [_cell_role(cell) for cell in real.header]
         if "lead" in roles and "name" in roles:
-            tasks.extend(_real_task_rows(real, roles, document_id, version, gazetteer, t_index))
+            section = _table_section(lines, real.line) or f"Bảng {t_index + 1}"
+            tasks.extend(_real_task_rows(real, roles, document_id, version, gazetteer, section))
         elif "name" in roles and ("unit" in roles or "output" in roles):
-            targets.extend(_real_target_rows(real, roles, document_id, version, t_index))
+            section = _table_section(lines, real.line) or f"Bảng {t_index + 1}"
+            targets.extend(_real_target_rows(real, roles, document_id, version, section))
     flat_ranges = list(ranges)
     targets.extend(_flat_targets(lines, document_id, version, flat_ranges, ranges))
     return Extracted(tasks=tasks, targets=targets, table_ranges=ranges, flat_tables=flat)
@@ -123,11 +125,10 @@ def _real_task_rows(
     document_id: str,
     version: int,
     gazetteer: Gazetteer,
-    t_index: int,
+    section: str,
 ) -> list[TaskRecord]:
     tasks: list[TaskRecord] = []
     group = ""
-    section = f"Bảng {t_index + 1}"
     counter = 0
     for row in table.rows:
         filled = [c for c in row if c]
@@ -160,10 +161,9 @@ def _real_task_rows(
 
 
 def _real_target_rows(
-    table: RealTable, roles: list[str], document_id: str, version: int, t_index: int
+    table: RealTable, roles: list[str], document_id: str, version: int, section: str
 ) -> list[TargetRecord]:
     targets: list[TargetRecord] = []
-    section = f"Bảng {t_index + 1}"
     for i, row in enumerate(table.rows, start=1):
         cells = {role: row[j] for j, role in enumerate(roles) if j < len(row)}
         if not cells.get("name") or len({c for c in row if c}) == 1:

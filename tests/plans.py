@@ -84,7 +84,7 @@ def write_pdf(path: Path, version: int = 1, number: str = "998/KH-UBND") -> Path
         0,
         8,
         f"Số: {number}\nKẾ HOẠCH\nChuyển đổi số y tế\nI. MỤC TIÊU\n"
-        "Phấn đấu 95% người dân có hồ sơ sức khỏe điện tử.",
+        "Phấn đấu 95% người dân có hồ sơ sức khỏe điện tử.\nPHỤ LỤC: DANH MỤC NHIỆM VỤ",
     )
     from fpdf.fonts import FontFace
 

@@ -51,6 +51,8 @@ def test_pdf_real_table_rows(tmp_path: Path):
     assert tasks[1].lead_agencies == ("Sở Y tế",)
     assert tasks[1].coordinating_agencies == ("Bảo hiểm Xã hội tỉnh", "Công an tỉnh")
     assert tasks[1].deadline.text == "Quý IV/2025"
+    # cited by the heading above the table, not by a table count
+    assert tasks[1].locator == "PHỤ LỤC: DANH MỤC NHIỆM VỤ, nhiệm vụ 2"
     # table text is not repeated in the prose lines
     assert not any("bệnh án điện tử tại" in line.text for line in doc.lines)
     assert any("hồ sơ sức khỏe điện tử" in line.text for line in doc.lines)

@@ -62,6 +62,7 @@ def assistant(services, tmp_path: Path):
 def test_tasks_read_from_other_header_words(assistant):
     answer = assistant.ask("Hạn rà soát thủ tục hành chính là khi nào?")
     assert answer.answer.startswith("Thời hạn hoàn thành: Quý II/2026. Nhiệm vụ 1")
+    assert answer.sources[0].locator == "PHỤ LỤC, nhiệm vụ 1"
     answer = assistant.ask("Sản phẩm của nhiệm vụ đánh giá chỉ số hài lòng là gì?")
     assert answer.answer.startswith("Kết quả (sản phẩm) cần đạt: Báo cáo. Nhiệm vụ 3")
 
