@@ -297,7 +297,7 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
         period = (date(year, 1, 1), date(year, 12, 31))
     if (
         period
-        and intent in (Intent.GENERAL, Intent.TASK_LIST, Intent.DEADLINE)
+        and intent in (Intent.GENERAL, Intent.TASK_LIST, Intent.DEADLINE, Intent.AGENCY_TASKS)
         and ("nhiem vu" in folded)
     ):
         intent = Intent.DUE

@@ -173,7 +173,10 @@ class Assistant:
         if query.intent is Intent.TASK_LIST:
             return self._task_list_of_plans(query, scope, titles)
         if query.intent is Intent.DUE:
-            return self._due_tasks(query, scope, titles)
+            # "Sở X phải hoàn thành những nhiệm vụ nào trong năm 2026?": any part it takes,
+            # unless the question says "chủ trì" or "phối hợp"
+            named_role = "chu tri" in query.folded or "phoi hop" in query.folded
+            return self._due_tasks(query, scope, titles, role=query.role if named_role else "any")
         # "Nhiệm vụ 27 là gì?" names a task without asking one field of it
         names_task = query.task_number is not None and query.intent is Intent.GENERAL
         if query.intent in _TASK_INTENTS or names_task:

@@ -144,3 +144,16 @@ def test_output_asked_as_what_product(corpus_container):
     answer = ask(corpus_container, "Kế hoạch phát triển hạ tầng số phải nộp sản phẩm gì?")
     assert answer.answer.startswith("Kết quả (sản phẩm) cần đạt: Kế hoạch UBND tỉnh")
     assert answer.tasks[0].number == "27"
+
+
+def test_an_agencys_tasks_due_in_a_year(corpus_container):
+    answer = ask(
+        corpus_container,
+        "Trong năm 2026 Sở Khoa học và Công nghệ phải hoàn thành những nhiệm vụ nào?",
+    )
+    assert answer.found and answer.tasks
+    assert {t.number for t in answer.tasks} >= {"21", "38"}
+    for task in answer.tasks:
+        assert task.deadline.end is not None and task.deadline.end.year == 2026
+        agencies = task.lead_agencies + task.coordinating_agencies
+        assert "Sở Khoa học và Công nghệ" in agencies

@@ -42,6 +42,7 @@ def gaz() -> Gazetteer:
         ("so tai chinh phai lam gi", Intent.AGENCY_TASKS),
         # cues are whole words: "phải làm" is not the lead cue "ai làm"
         ("Nhiệm vụ 27 phải làm gì?", Intent.GENERAL),
+        ("Trong năm 2026 Sở KH&CN phải hoàn thành những nhiệm vụ nào?", Intent.DUE),
     ],
 )
 def test_intents_with_and_without_diacritics(gaz: Gazetteer, question: str, intent: Intent):
