@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -135,6 +136,11 @@ class Gazetteer:
         while found in self.merged:
             found = self.merged[found]
         return found
+
+    def fingerprint(self) -> str:
+        """A digest of every name and merger: records read with another gazetteer differ."""
+        content = json.dumps([sorted(self.names.items()), sorted(self.merged.items())])
+        return hashlib.sha256(content.encode()).hexdigest()[:16]
 
     def with_names(self, names: Iterable[str]) -> Gazetteer:
         """A copy that also knows ``names`` (agencies a plan names that no file lists).

@@ -31,6 +31,9 @@ __all__ = ["IngestResult", "Ingestor", "Manifest", "ManifestEntry"]
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+# Raise when loaders, extraction or chunking change what a file yields: files ingested by an
+# older reader are then read again on the next ingest, instead of being skipped as unchanged.
+READER_VERSION = 2
 # The official number stands in the header as "Số: 312/KH-UBND" at the start of a line.
 _NUMBER = re.compile(
     r"^\s*Số\s*:\s*(\d{1,5}\s*/\s*[A-ZĐ][A-ZĐ0-9\-]*(?:/[A-ZĐ0-9\-]+)*)", re.MULTILINE
@@ -110,6 +113,7 @@ class Ingestor:
         self._index = index
         self._gazetteer = gazetteer
         self._embed_counter = embed_counter
+        self._reader = f"{READER_VERSION}:{gazetteer.fingerprint()}"
 
     def cleanup(self) -> int:
         """Remove interrupted or retired versions from both stores; returns how many."""
@@ -176,9 +180,13 @@ class Ingestor:
         content_hash = hashlib.sha256(data).hexdigest()
         same = self._repo.find_active_by_hash(content_hash)
         if same is not None and (replace_id is None or same.id == replace_id):
-            return IngestResult(
-                source=source, status="unchanged", document_id=same.id, version=same.version
-            )
+            if self._repo.reader_of(same.id, same.version) == self._reader:
+                return IngestResult(
+                    source=source, status="unchanged", document_id=same.id, version=same.version
+                )
+            # Same file, read by an older reader or gazetteer: read it again as a new version
+            # (unchanged passages keep their cached vectors, so little is embedded).
+            replace_id = same.id
         parsed = load_file(path, data)
         document = self._describe(parsed, entry, content_hash, replace_id)
         extracted = extract_records(
@@ -203,6 +211,7 @@ class Ingestor:
             )
             if changes is not None:
                 self._repo.save_changes(document.id, document.version, changes)
+            self._repo.set_reader(document.id, document.version, self._reader)
             retired = self._repo.activate(document.id, document.version)
         except BaseException:
             # nothing half-written: the new version's chunks and records go, the old stays

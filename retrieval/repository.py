@@ -65,6 +65,10 @@ CREATE TABLE IF NOT EXISTS embeddings (
 """
 
 
+def _reader_key(document_id: str, version: int) -> str:
+    return f"reader:{document_id}:{version}"
+
+
 def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -219,6 +223,9 @@ class Repository:
                 "SELECT state FROM versions WHERE document_id = ? AND version = ?",
                 (document_id, version),
             ).fetchone()
+            if not state or state[0] != "active":
+                reader = _reader_key(document_id, version)
+                self._db.execute("DELETE FROM kv WHERE key = ?", (reader,))
             if state and state[0] == "pending":
                 self._db.execute(
                     "DELETE FROM changes WHERE document_id = ? AND version = ?",
@@ -318,6 +325,13 @@ class Repository:
             (platform,),
         )
         return [(r["chat_id"], r["agency"]) for r in rows]
+
+    def reader_of(self, document_id: str, version: int) -> str | None:
+        """What read this version (reader version and gazetteer digest), if recorded."""
+        return self.get_value(_reader_key(document_id, version))
+
+    def set_reader(self, document_id: str, version: int, reader: str) -> None:
+        self.set_value(_reader_key(document_id, version), reader)
 
     def get_value(self, key: str) -> str | None:
         rows = self._query("SELECT value FROM kv WHERE key = ?", (key,))

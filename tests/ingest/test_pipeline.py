@@ -89,3 +89,43 @@ def test_remove_document(services, tmp_path: Path):
     result = services.ingestor.ingest_file(write_docx(tmp_path / "plan.docx"))
     services.ingestor.remove(result.document_id)
     assert services.repo.active_documents() == [] and services.index.count() == 0
+
+
+def test_a_new_gazetteer_reads_unchanged_files_again(services, tmp_path: Path):
+    import json
+
+    from domain.agencies import Gazetteer
+    from ingest.pipeline import Ingestor
+
+    path = write_docx(tmp_path / "plan.docx")
+    first = services.ingestor.ingest_file(path)
+    assert services.repo.tasks()[0].lead_agencies == ("Sở Thông tin và Truyền thông",)
+    # an admin records that the agency was merged: the same file is read again
+    extra = tmp_path / "agencies.json"
+    extra.write_text(
+        json.dumps(
+            {
+                "agencies": [
+                    {
+                        "name": "Sở Thông tin và Truyền thông",
+                        "merged_into": "Sở Khoa học và Công nghệ",
+                    }
+                ]
+            }
+        ),
+        "utf-8",
+    )
+    ingestor = Ingestor(
+        repository=services.repo,
+        index=services.index,
+        gazetteer=Gazetteer.load([extra]),
+        embed_counter=lambda: services.embeddings.calls,
+    )
+    embedded = services.embedder.passages
+    again = ingestor.ingest_file(path)
+    assert (again.status, again.version, again.document_id) == ("updated", 2, first.document_id)
+    assert services.repo.tasks()[0].lead_agencies == ("Sở Khoa học và Công nghệ",)
+    assert services.index.versions() == {f"{first.document_id}@2"}
+    assert services.embedder.passages - embedded < first.chunks
+    # and with that gazetteer it is unchanged from then on
+    assert ingestor.ingest_file(path).status == "unchanged"
