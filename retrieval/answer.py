@@ -17,7 +17,7 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)"
     r"|(?<=:)\s+(?=[-–•+]\s|\(?\d{1,2}\)|[a-zđ]\)\s)"
     r"|(?<=;)\s+(?=\(\d{1,3}\)|[a-zđ]\)\s)"
-    r"|\s+(?=Nhiệm vụ \d{1,2}\s*:)"
+    r"|\s+(?=Nhiệm vụ(?: \d{1,2})?\s*:|Mục tiêu\s*:)"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•+]|[a-zđ]\)|\(?\d{1,2}\))\s")
 # A figure: a number that is not a list enumerator "(8)" nor part of a code "04-NQ/TU".
