@@ -52,11 +52,16 @@ def write_plan(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def assistant(services, tmp_path: Path):
-    services.ingestor.ingest_file(write_plan(tmp_path / "cai-cach-hanh-chinh.docx"))
+def _assistant(services, tmp_path: Path, *files: Path):
+    for path in files:
+        services.ingestor.ingest_file(path)
     settings = Settings(data_dir=tmp_path, today=date(2026, 1, 5))
     return make_container(services, settings).assistant
+
+
+@pytest.fixture
+def assistant(services, tmp_path: Path):
+    return _assistant(services, tmp_path, write_plan(tmp_path / "cai-cach-hanh-chinh.docx"))
 
 
 def test_tasks_read_from_other_header_words(assistant):
@@ -97,10 +102,12 @@ def test_a_task_row_found_by_its_words_reads_as_the_task(assistant):
 def two_plans(services, tmp_path: Path):
     from tests.plans import write_pdf
 
-    services.ingestor.ingest_file(write_plan(tmp_path / "cai-cach-hanh-chinh.docx"))
-    services.ingestor.ingest_file(write_pdf(tmp_path / "chuyen-doi-so-y-te.pdf"))
-    settings = Settings(data_dir=tmp_path, today=date(2025, 9, 10))
-    return make_container(services, settings).assistant
+    return _assistant(
+        services,
+        tmp_path,
+        write_plan(tmp_path / "cai-cach-hanh-chinh.docx"),
+        write_pdf(tmp_path / "chuyen-doi-so-y-te.pdf"),
+    )
 
 
 def test_a_task_number_two_plans_share_is_answered_for_each(two_plans):
