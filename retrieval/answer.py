@@ -11,7 +11,7 @@ from retrieval.lexical import LexicalIndex, analyse, expand_query
 from retrieval.query import Query
 from retrieval.vectorstore import ChunkHit
 
-__all__ = ["Evidence", "best_sentence", "coverage", "split_sentences"]
+__all__ = ["Evidence", "best_sentence", "coverage", "names_task_number", "split_sentences"]
 
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)"
@@ -119,6 +119,8 @@ def best_sentence(
             score = cov + _RANK_PRIOR / (rank + 1)
             if not has_answer_type(query, window):
                 score -= _MISSING_TYPE
+            if not names_task_number(query, window):
+                score -= _MISSING_TYPE
             if not _names_acronyms(query, f"{context} {hit.text}"):
                 score -= _MISSING_TYPE
             elif wants_quantity:
@@ -169,6 +171,14 @@ def _names_acronyms(query: Query, text: str) -> bool:
     """An acronym the question names ("DTI", "IOC", "SOC") must be in the evidence."""
     wanted = {a for a in _ACRONYM.findall(query.text) if a not in _COMMON_ACRONYMS}
     return all(re.search(rf"\b{re.escape(a)}\b", text) for a in wanted)
+
+
+def names_task_number(query: Query, text: str) -> bool:
+    """ "nhiệm vụ 99" is answered only by text that numbers a task so, not by a "99%"."""
+    if not query.task_number:
+        return True
+    pattern = rf"\bnhiem vu (?:so )?{query.task_number}\b"
+    return bool(re.search(pattern, fold(text).replace("đ", "d")))
 
 
 def _asks_who(query: Query) -> bool:

@@ -13,7 +13,14 @@ from typing import Any
 from domain.agencies import Gazetteer, agency_key
 from domain.records import Document, TaskRecord
 from domain.text import fold
-from retrieval.answer import Evidence, best_sentence, coverage, has_answer_type, trim
+from retrieval.answer import (
+    Evidence,
+    best_sentence,
+    coverage,
+    has_answer_type,
+    names_task_number,
+    trim,
+)
 from retrieval.llm import ChatModel
 from retrieval.query import Intent, Query, understand
 from retrieval.repository import Repository, TaskQuery
@@ -184,8 +191,16 @@ class Assistant:
             if len(same_number) > 1:
                 return self._each_task(query, same_number, titles)
             if same_number:
-                return self._task_answer(query, same_number[0], None, titles)
-            task, hit, task_cov = self._find_task(query, scope, previous)
+                numbered = self._task_answer(query, same_number[0], None, titles)
+                if self._fits(query, same_number[0]):
+                    return numbered
+                # "nhiệm vụ 2 trong (slide) DTI": another plan's text may number it too
+                in_text = self._free_text(query, scope, titles)
+                return in_text if in_text.found else numbered
+            # a task number no record has is looked for in the text, never swapped for another
+            task, hit, task_cov = (
+                (None, None, 0.0) if query.task_number else self._find_task(query, scope, previous)
+            )
             if task is not None:
                 prose = self._evidence(query, scope, record="prose")
                 if prose is None or hit is None or task_cov + TASK_PREFERENCE >= prose.coverage:
@@ -243,13 +258,19 @@ class Assistant:
             for t in self._repo.tasks(TaskQuery())
             if t.number == query.task_number and (not scope or t.document_id in scope)
         ]
-        topic = [w for w in query.topic if w not in _SCOPE_WORDS]
+        topic = _own_topic(query)
         if len(found) > 1 and topic:
             # "nhiệm vụ 3 về số hóa điểm đến": the words pick the plan
             lexical = self._retriever.lexical
             fitting = [t for t in found if coverage(topic, f"{t.name} {t.output}", lexical) >= 0.5]
             found = fitting or found
         return found
+
+    def _fits(self, query: Query, task: TaskRecord) -> bool:
+        """The question's own words (if any) are the task's, read with its plan's title."""
+        topic = _own_topic(query)
+        text = f"{self._titles().get(task.document_id, '')} {task.name} {task.output}"
+        return not topic or coverage(topic, text, self._retriever.lexical) >= MIN_TASK_COVERAGE
 
     def _each_task(
         self, query: Query, tasks: Sequence[TaskRecord], titles: dict[str, str]
@@ -473,7 +494,8 @@ class Assistant:
             # a task row found by its words reads as the task, not as its raw table row
             task = self._task_of(chunk)
             if task is not None:
-                return self._task_answer(replace(query, intent=Intent.GENERAL), task, chunk, titles)
+                intent = query.intent if query.intent in _TASK_INTENTS else Intent.GENERAL
+                return self._task_answer(replace(query, intent=intent), task, chunk, titles)
         text = self._t.render("extract", sentence=trim(evidence.sentence, query.topic))
         if self._llm is not None:
             text = self._llm_answer(query, hits, text) or text
@@ -492,6 +514,8 @@ class Assistant:
             return False
         chunk = evidence.chunk
         window = f"{evidence.sentence} {chunk.text} {chunk.heading}"
+        if not names_task_number(query, window):
+            return False
         return all(year in window for year in query.years)
 
     def _llm_answer(self, query: Query, hits: Sequence[ChunkHit], fallback: str) -> str | None:
@@ -551,6 +575,11 @@ class Assistant:
 
 _TASK_INTENTS = (Intent.DEADLINE, Intent.LEAD, Intent.COORDINATING, Intent.OUTPUT)
 _SCOPE_WORDS = frozenset("nghi quyet nq 57 tw ke hoach kh xay dung nhung nao gi".split())
+
+
+def _own_topic(query: Query) -> list[str]:
+    """The question's topic without plan words and the task number it names."""
+    return [w for w in query.topic if w not in _SCOPE_WORDS and w != query.task_number]
 
 
 def _is_follow_up(query: Query) -> bool:

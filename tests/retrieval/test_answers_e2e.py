@@ -59,6 +59,8 @@ def test_fact_from_prose(corpus_container):
         "Giá vé xe buýt nội tỉnh Bình Phước là bao nhiêu?",
         "Số điện thoại đường dây nóng của Sở Y tế là gì?",
         "Năm 2024 Bình Phước xếp hạng chỉ số DTI thứ mấy?",
+        # no plan has a task 99: not answered by "99% dân số" or another task
+        "Nhiệm vụ 99 hạn khi nào?",
     ],
 )
 def test_refuses_what_the_plans_do_not_say(corpus_container, question: str):
@@ -157,3 +159,17 @@ def test_an_agencys_tasks_due_in_a_year(corpus_container):
         assert task.deadline.end is not None and task.deadline.end.year == 2026
         agencies = task.lead_agencies + task.coordinating_agencies
         assert "Sở Khoa học và Công nghệ" in agencies
+
+
+def test_a_numbered_task_with_the_field_asked(corpus_container):
+    answer = ask(corpus_container, "Cơ quan phối hợp nhiệm vụ 43?")
+    assert answer.answer.startswith("Cơ quan phối hợp: Các sở, ban, ngành")
+    answer = ask(corpus_container, "nhiem vu 45 ket qua la gi")
+    assert answer.answer.startswith("Kết quả (sản phẩm) cần đạt: Kế hoạch UBND tỉnh")
+
+
+def test_a_task_number_in_another_plans_text(corpus_container):
+    # the DTI slides number their own tasks; the plan named by its words answers
+    answer = ask(corpus_container, "Nhiệm vụ 2 trong nâng cao chỉ số DTI là gì?")
+    assert answer.found and answer.answer.startswith("Nhiệm vụ 2:")
+    assert answer.sources[0].document_id == "nang-cao-chi-so-dti-2023"
