@@ -319,16 +319,11 @@ class Assistant:
     ) -> Answer:
         agency = query.agencies[0]
         leads = query.role == "lead"
-        tasks = [
-            t
-            for t in self._repo.tasks(TaskQuery(agency=agency, role=query.role), self._gazetteer)
-            if not scope or t.document_id in scope
-        ]
-        tasks = self._narrow_by_topic(query, tasks)
+        tasks = self._narrow_by_topic(query, self._tasks_of(agency, query.role, scope))
         if not tasks and leads:
             # an agency that leads nothing may still take part, or be given work in the text
-            coordinated = replace(query, role="coordinating")
-            if self._repo.tasks(TaskQuery(agency=agency, role="coordinating"), self._gazetteer):
+            if self._tasks_of(agency, "coordinating", scope):
+                coordinated = replace(query, role="coordinating")
                 return self._agency_tasks(coordinated, scope, titles, leads_none=True)
             in_text = replace(
                 query, intent=Intent.GENERAL, topic=tuple(fold(agency).split()) + query.topic
@@ -355,6 +350,10 @@ class Assistant:
             scope=_scope_text(tasks, titles),
         )
         return self._task_list(header, tasks, query, titles)
+
+    def _tasks_of(self, agency: str, role: str, scope: list[str] | None) -> list[TaskRecord]:
+        tasks = self._repo.tasks(TaskQuery(agency=agency, role=role), self._gazetteer)
+        return [t for t in tasks if not scope or t.document_id in scope]
 
     def _task_list_of_plans(
         self, query: Query, scope: list[str] | None, titles: dict[str, str]
