@@ -214,9 +214,13 @@ _LIST_CUES = (
     "de an nao",
     "bao nhieu nhiem vu",
     "liet ke",
+    "danh sach nhiem vu",
+    "danh sach cac nhiem vu",
 )
+# A plan's tasks as a whole: "Kế hoạch ... có bao nhiêu nhiệm vụ?", "danh sách nhiệm vụ ...".
+_PLAN_LIST_CUES = ("bao nhieu nhiem vu", "danh sach nhiem vu", "danh sach cac nhiem vu", "liet ke")
 # With an agency named, "Sở Tài chính được giao làm gì?" asks for its tasks too.
-_AGENCY_WORK_CUES = ("lam gi", "lam nhung gi", "lam nhung viec gi")
+_AGENCY_WORK_CUES = ("lam gi", "lam nhung gi", "lam nhung viec gi", "nhiem vu cua")
 _YEAR_PERIOD = re.compile(r"\b(?:trong |cua )?nam ((?:19|20)\d\d)\b")
 _TASK_NUMBER = re.compile(r"\bnhiem vu (?:so |thu )?(\d{1,3})\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -285,7 +289,7 @@ def understand(question: str, gazetteer: Gazetteer, today: date) -> Query:
         intent = Intent.AGENCY_TASKS
     elif intent is Intent.AGENCY_TASKS and not agencies:
         intent = Intent.TASK_LIST if lists_tasks else Intent.GENERAL
-    elif intent is Intent.GENERAL and "bao nhieu nhiem vu" in folded:
+    elif intent is Intent.GENERAL and any(f" {cue} " in words for cue in _PLAN_LIST_CUES):
         intent = Intent.TASK_LIST
     status = None
     if intent is Intent.DUE:

@@ -40,6 +40,9 @@ def gaz() -> Gazetteer:
         ("Kế hoạch phát triển hạ tầng số phải nộp sản phẩm gì?", Intent.OUTPUT),
         ("Sở Tài chính được giao làm gì?", Intent.AGENCY_TASKS),
         ("so tai chinh phai lam gi", Intent.AGENCY_TASKS),
+        ("danh sach nhiem vu cua so giao duc", Intent.AGENCY_TASKS),
+        ("Nhiệm vụ của Sở Y tế là gì?", Intent.AGENCY_TASKS),
+        ("Danh sách nhiệm vụ của kế hoạch NQ 57", Intent.TASK_LIST),
         # cues are whole words: "phải làm" is not the lead cue "ai làm"
         ("Nhiệm vụ 27 phải làm gì?", Intent.GENERAL),
         ("Trong năm 2026 Sở KH&CN phải hoàn thành những nhiệm vụ nào?", Intent.DUE),
