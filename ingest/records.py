@@ -73,11 +73,10 @@ def extract_records(
             )
     for t_index, real in enumerate(doc.tables):
         roles = [_cell_role(cell) for cell in real.header]
+        section = _table_section(lines, real.line) or f"Bảng {t_index + 1}"
         if "lead" in roles and "name" in roles:
-            section = _table_section(lines, real.line) or f"Bảng {t_index + 1}"
             tasks.extend(_real_task_rows(real, roles, document_id, version, gazetteer, section))
         elif "name" in roles and ("unit" in roles or "output" in roles):
-            section = _table_section(lines, real.line) or f"Bảng {t_index + 1}"
             targets.extend(_real_target_rows(real, roles, document_id, version, section))
     flat_ranges = list(ranges)
     targets.extend(_flat_targets(lines, document_id, version, flat_ranges, ranges))

@@ -202,6 +202,8 @@ _QUESTION_PHRASES = (
     "nganh nao",
 )
 
+# A plan's tasks as a whole: "Kế hoạch ... có bao nhiêu nhiệm vụ?", "danh sách nhiệm vụ ...".
+_PLAN_LIST_CUES = ("bao nhieu nhiem vu", "danh sach nhiem vu", "danh sach cac nhiem vu", "liet ke")
 # Phrases that ask for a list of tasks rather than one task.
 _LIST_CUES = (
     "nhung nhiem vu",
@@ -212,13 +214,8 @@ _LIST_CUES = (
     "viec gi",
     "nhiem vu gi",
     "de an nao",
-    "bao nhieu nhiem vu",
-    "liet ke",
-    "danh sach nhiem vu",
-    "danh sach cac nhiem vu",
+    *_PLAN_LIST_CUES,
 )
-# A plan's tasks as a whole: "Kế hoạch ... có bao nhiêu nhiệm vụ?", "danh sách nhiệm vụ ...".
-_PLAN_LIST_CUES = ("bao nhieu nhiem vu", "danh sach nhiem vu", "danh sach cac nhiem vu", "liet ke")
 # With an agency named, "Sở Tài chính được giao làm gì?" asks for its tasks too.
 _AGENCY_WORK_CUES = ("lam gi", "lam nhung gi", "lam nhung viec gi", "nhiem vu cua")
 _YEAR_PERIOD = re.compile(r"\b(?:trong |cua )?nam ((?:19|20)\d\d)\b")
