@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import secrets
-import threading
-import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict
@@ -18,6 +17,7 @@ from api.container import Container
 from domain.errors import CorruptFileError, DocumentNotFoundError, UnsupportedFileError
 from ingest.loaders import sniff_kind
 from ingest.pipeline import IngestResult
+from stores import Job, JobStore
 
 __all__ = ["IngestJobs", "router"]
 
@@ -28,23 +28,37 @@ _STATUS_BY_KIND = {"unsupported": 415, "corrupt": 422, "empty": 422, "ingest": 4
 
 class IngestJobs:
     """Ingests run one at a time on a worker thread, so queries are never blocked and
-    versions are switched in a well-defined order."""
+    versions are switched in a well-defined order; each job's state is kept in the job
+    store, so ``/jobs/{id}`` answers after the request that started it has gone."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: JobStore) -> None:
+        self._store = store
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
-        self._jobs: dict[str, Future[IngestResult]] = {}
-        self._lock = threading.Lock()
 
-    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> tuple[str, Future[IngestResult]]:
-        job_id = uuid.uuid4().hex
-        future = self._pool.submit(fn, *args, **kwargs)
-        with self._lock:
-            self._jobs[job_id] = future
-        return job_id, future
+    def submit(
+        self, source: str, fn: Callable[[], IngestResult]
+    ) -> tuple[str, Future[IngestResult]]:
+        job = self._store.create("ingest", source)
 
-    def get(self, job_id: str) -> Future[IngestResult] | None:
-        with self._lock:
-            return self._jobs.get(job_id)
+        def run() -> IngestResult:
+            try:
+                result = fn()
+            except Exception as exc:
+                self._store.finish(job.id, "error", result=None, detail=f"Lỗi khi nạp: {exc}")
+                raise
+            self._store.finish(job.id, result.status, result=_result_json(result), detail=None)
+            return result
+
+        return job.id, self._pool.submit(run)
+
+    def get(self, job_id: str) -> Job | None:
+        return self._store.get(job_id)
+
+    def abandon_running(self) -> int:
+        """Jobs a stopped server left running can never finish: mark them failed."""
+        return self._store.abandon_running(
+            "Tác vụ bị gián đoạn vì máy chủ đã dừng; hãy tải văn bản lên lại."
+        )
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True)
@@ -106,8 +120,12 @@ def _result_json(result: IngestResult) -> dict[str, Any]:
     return body
 
 
-def _run(c: Container, name: str, data: bytes, replace_id: str | None) -> IngestResult:
-    return c.ingestor.ingest_file(Path(name), data=data, replace_id=replace_id)
+def _submit(
+    jobs: IngestJobs, c: Container, name: str, data: bytes, replace_id: str | None
+) -> tuple[str, Future[IngestResult]]:
+    return jobs.submit(
+        name, lambda: c.ingestor.ingest_file(Path(name), data=data, replace_id=replace_id)
+    )
 
 
 def _respond(job_id: str, future: Future[IngestResult]) -> JSONResponse:
@@ -137,7 +155,7 @@ async def upload_document(
 ) -> JSONResponse:
     """Add a plan (PDF, DOCX, TXT, MD); a plan with a known official number is a new version."""
     data = await _read_upload(file, c)
-    job_id, future = jobs.submit(_run, c, file.filename or "upload.txt", data, None)
+    job_id, future = _submit(jobs, c, file.filename or "upload.txt", data, None)
     return _respond(job_id, future)
 
 
@@ -147,11 +165,11 @@ async def replace_document(
 ) -> JSONResponse:
     """Replace a plan with a new version, switched live in one step."""
     try:
-        c.repository.get_document(document_id)
+        c.stores.versions.get_document(document_id)
     except DocumentNotFoundError:
         raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
     data = await _read_upload(file, c)
-    job_id, future = jobs.submit(_run, c, file.filename or "upload.txt", data, document_id)
+    job_id, future = _submit(jobs, c, file.filename or "upload.txt", data, document_id)
     return _respond(job_id, future)
 
 
@@ -169,10 +187,10 @@ def delete_document(document_id: str, _: AdminDep, c: ContainerDep) -> dict[str,
 def document_changes(document_id: str, c: ContainerDep) -> dict[str, Any]:
     """What the active version changed against the one it replaced."""
     try:
-        doc = c.repository.get_document(document_id)
+        doc = c.stores.versions.get_document(document_id)
     except DocumentNotFoundError:
         raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
-    found = c.repository.latest_changes(document_id)
+    found = c.stores.versions.latest_changes(document_id)
     if found is None:
         return {
             "id": document_id,
@@ -186,15 +204,11 @@ def document_changes(document_id: str, c: ContainerDep) -> dict[str, Any]:
 @router.get("/jobs/{job_id}")
 def job_status(job_id: str, jobs: JobsDep) -> JSONResponse:
     """The state of an ingest job."""
-    future = jobs.get(job_id)
-    if future is None:
+    job = jobs.get(job_id)
+    if job is None:
         raise HTTPException(404, f"Không có tác vụ {job_id}")
-    if not future.done():
+    if job.status == "running":
         return JSONResponse({"job_id": job_id, "status": "running"})
-    error = future.exception()
-    if error is not None:
-        return JSONResponse(
-            {"job_id": job_id, "status": "error", "detail": f"Lỗi khi nạp: {error}"}
-        )
-    result = future.result()
-    return JSONResponse({"job_id": job_id, "status": result.status, **_result_json(result)})
+    if job.result is None:
+        return JSONResponse({"job_id": job_id, "status": "error", "detail": job.detail})
+    return JSONResponse({"job_id": job_id, **job.result, "status": job.status})

@@ -21,7 +21,7 @@ from api.channels import start_telegram, start_zalo
 from api.container import Container, build_container
 from domain.errors import DocumentNotFoundError, StoreError
 from domain.settings import Settings
-from retrieval.repository import TaskQuery
+from stores import TaskQuery
 
 __all__ = ["create_app"]
 
@@ -64,7 +64,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             app.state.container.ingestor.cleanup()
         except StoreError as exc:  # serve anyway; /health reports the index as down
             log.warning("cleanup skipped, the index does not answer: %s", exc)
-        app.state.jobs = IngestJobs()
+        app.state.jobs = IngestJobs(app.state.container.stores.jobs)
+        app.state.jobs.abandon_running()
         app.state.telegram = await start_telegram(app.state.container)
         app.state.zalo = start_zalo(app.state.container)
         try:
@@ -117,24 +118,24 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
 
     @app.get("/health")
     def health(c: ContainerDep) -> JSONResponse:
-        parts = {"database": c.repository.healthy(), "index": c.index.heartbeat()}
+        parts = {"database": c.stores.healthy(), "index": c.index.heartbeat()}
         ok = all(parts.values())
         body = {
             "status": "ok" if ok else "degraded",
             "parts": {k: "ok" if v else "down" for k, v in parts.items()},
-            "documents": len(c.repository.active_documents()) if parts["database"] else None,
+            "documents": len(c.stores.versions.active_documents()) if parts["database"] else None,
         }
         return JSONResponse(status_code=200 if ok else 503, content=body)
 
     @app.get("/documents")
     def list_documents(c: ContainerDep) -> dict[str, Any]:
-        docs = c.repository.active_documents()
+        docs = c.stores.versions.active_documents()
         return {"documents": [_doc_json(d, c) for d in docs]}
 
     @app.get("/documents/{document_id}")
     def get_document(document_id: str, c: ContainerDep) -> dict[str, Any]:
         try:
-            doc = c.repository.get_document(document_id)
+            doc = c.stores.versions.get_document(document_id)
         except DocumentNotFoundError:
             raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
         return _doc_json(doc, c)
@@ -162,8 +163,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             document_id=document_id,
             today=c.settings.effective_today(),
         )
-        found = c.repository.tasks(query, c.gazetteer)
-        titles = {d.id: d.title for d in c.repository.active_documents()}
+        found = c.stores.records.tasks(query)
+        titles = {d.id: d.title for d in c.stores.versions.active_documents()}
         return {
             "tasks": [
                 t.to_json(titles.get(t.document_id, "")) for t in found[offset : offset + limit]
@@ -191,6 +192,6 @@ def _doc_json(doc: Any, c: Container) -> dict[str, Any]:
         "source": doc.source,
         "version": doc.version,
         "content_hash": doc.content_hash,
-        "tasks": len(c.repository.tasks(TaskQuery(document_id=doc.id))),
-        "targets": len(c.repository.targets(doc.id)),
+        "tasks": len(c.stores.records.tasks(TaskQuery(document_id=doc.id))),
+        "targets": len(c.stores.records.targets(doc.id)),
     }

@@ -27,7 +27,7 @@ async def start_telegram(c: Container) -> Any:
     application = build_application(
         token=c.settings.telegram_token.get_secret_value(),
         assistant=c.assistant,
-        repository=c.repository,
+        subscriptions=c.stores.subscriptions,
         base_url=c.settings.telegram_api_base,
         webhook=True,
     )
@@ -54,7 +54,7 @@ def zalo_config(c: Container) -> ZaloConfig | None:
 
 def start_zalo(c: Container) -> ZaloClient | None:
     config = zalo_config(c)
-    return ZaloClient(config, c.repository) if config else None
+    return ZaloClient(config, c.stores.channels) if config else None
 
 
 @router.post("/telegram/webhook", include_in_schema=False)
@@ -96,5 +96,5 @@ async def zalo_webhook(request: Request, background: BackgroundTasks) -> dict[st
     except ValueError as exc:
         raise HTTPException(400, "Sự kiện Zalo không hợp lệ.") from exc
     # answer Zalo at once; the question is answered after the response is sent
-    background.add_task(handle_event, event, container.assistant, client, container.repository)
+    background.add_task(handle_event, event, container.assistant, client, container.stores.channels)
     return {"ok": True}

@@ -59,7 +59,7 @@ def ingest(
             if len(paths) != 1:
                 raise typer.BadParameter("--replace cần đúng một tệp")
             try:
-                container.repository.get_document(replace)
+                container.stores.versions.get_document(replace)
             except DocumentNotFoundError:
                 progress.console.print(f"Không có văn bản với ID {replace}")
                 container.close()
@@ -83,7 +83,7 @@ app.add_typer(documents_app, name="documents")
 def documents_list() -> None:
     """Liệt kê văn bản đang dùng."""
     container = build_container(Settings())
-    for doc in container.repository.active_documents():
+    for doc in container.stores.versions.active_documents():
         console.print(f"{doc.id}\tv{doc.version}\t{doc.number or '-'}\t{doc.title}")
     container.close()
 
@@ -108,10 +108,10 @@ def tasks(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Liệt kê nhiệm vụ."""
-    from retrieval.repository import TaskQuery
+    from stores import TaskQuery
 
     container = build_container(Settings())
-    found = container.repository.tasks(TaskQuery(agency=agency), container.gazetteer)
+    found = container.stores.records.tasks(TaskQuery(agency=agency))
     if as_json:
         console.print_json(json.dumps([t.to_json() for t in found], ensure_ascii=False))
     else:
@@ -148,7 +148,7 @@ def telegram() -> None:
     application = build_application(
         token=settings.telegram_token.get_secret_value(),
         assistant=container.assistant,
-        repository=container.repository,
+        subscriptions=container.stores.subscriptions,
         base_url=settings.telegram_api_base,
     )
     application.run_polling()

@@ -9,13 +9,13 @@ from domain.settings import Settings
 from ingest.pipeline import Ingestor
 from retrieval.embedders import CachedEmbeddings, build_embedder
 from retrieval.llm import OpenAIChatModel
-from retrieval.repository import Repository
 from retrieval.search import HybridRetriever
 from retrieval.service import Assistant
 from retrieval.templates import load_prompts
-from retrieval.vectorstore import ChromaIndex
+from stores import Stores, open_stores
+from stores.vectors import ChromaIndex
 
-__all__ = ["Container", "build_container"]
+__all__ = ["Container", "build_assistant", "build_container", "build_index"]
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Container:
     """Everything an entry point needs, built from one :class:`Settings`."""
 
     settings: Settings
-    repository: Repository
+    stores: Stores
     index: ChromaIndex
     embeddings: CachedEmbeddings
     gazetteer: Gazetteer
@@ -31,51 +31,53 @@ class Container:
     assistant: Assistant
 
     def close(self) -> None:
-        self.repository.close()
+        self.stores.close()
 
 
-def build_container(settings: Settings) -> Container:
-    """Open the stores and wire the ingestor; nothing loads a model until it is used."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    repository = Repository(settings.database_path)
-    key = settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None
-    embedder = build_embedder(settings.embedder, openai_model=settings.embedding_model, api_key=key)
-    embeddings = CachedEmbeddings(
-        embedder,
-        lookup=lambda texts: repository.cached_embeddings(embedder.name, texts),
-        store=lambda vectors: repository.store_embeddings(embedder.name, vectors),
-        batch_size=settings.embed_batch_size,
-    )
+def build_index(settings: Settings, embeddings: CachedEmbeddings) -> ChromaIndex:
+    """The vector index: a Chroma server when a host is set, else embedded in the data dir."""
     if settings.chroma_host:
-        index = ChromaIndex(
+        return ChromaIndex(
             embeddings,
             host=settings.chroma_host,
             port=settings.chroma_port,
             collection=settings.collection,
         )
-    else:
-        index = ChromaIndex(embeddings, path=settings.chroma_path, collection=settings.collection)
+    return ChromaIndex(embeddings, path=settings.chroma_path, collection=settings.collection)
+
+
+def build_container(settings: Settings) -> Container:
+    """Open the stores and wire the ingestor; nothing loads a model until it is used."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     extra = [settings.agencies_file] if settings.agencies_file else []
     gazetteer = Gazetteer.load(extra)
+    stores = open_stores(settings.effective_database_url, gazetteer)
+    key = settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None
+    embedder = build_embedder(settings.embedder, openai_model=settings.embedding_model, api_key=key)
+    embeddings = CachedEmbeddings(
+        embedder, cache=stores.embeddings, batch_size=settings.embed_batch_size
+    )
+    index = build_index(settings, embeddings)
     ingestor = Ingestor(
-        repository=repository,
+        versions=stores.versions,
+        records=stores.records,
         index=index,
         gazetteer=gazetteer,
         embed_counter=lambda: embeddings.calls,
     )
     return Container(
         settings,
-        repository,
+        stores,
         index,
         embeddings,
         gazetteer,
         ingestor,
-        build_assistant(settings, repository, index, gazetteer),
+        build_assistant(settings, stores, index, gazetteer),
     )
 
 
 def build_assistant(
-    settings: Settings, repository: Repository, index: ChromaIndex, gazetteer: Gazetteer
+    settings: Settings, stores: Stores, index: ChromaIndex, gazetteer: Gazetteer
 ) -> Assistant:
     """The answering service over the given stores."""
     llm = None
@@ -83,8 +85,10 @@ def build_assistant(
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         llm = OpenAIChatModel(settings.llm_base_url, settings.llm_model or "default", key)
     return Assistant(
-        repository=repository,
-        retriever=HybridRetriever(index, repository),
+        versions=stores.versions,
+        records=stores.records,
+        conversations=stores.conversations,
+        retriever=HybridRetriever(index, stores.versions),
         gazetteer=gazetteer,
         prompts=load_prompts(settings.prompts_dir),
         today=settings.effective_today,

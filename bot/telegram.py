@@ -31,8 +31,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.text import split_message
-from retrieval.repository import Repository
 from retrieval.service import Answer, Assistant
+from stores import SubscriptionStore
 
 __all__ = ["build_application", "send_digest", "send_long"]
 
@@ -92,8 +92,10 @@ def _escaped_parts(text: str, limit: int) -> list[str]:
     return parts
 
 
-def _services(context: CallbackContext[Any, Any, Any, Any]) -> tuple[Assistant, Repository]:
-    return context.bot_data["assistant"], context.bot_data["repository"]
+def _services(
+    context: CallbackContext[Any, Any, Any, Any],
+) -> tuple[Assistant, SubscriptionStore]:
+    return context.bot_data["assistant"], context.bot_data["subscriptions"]
 
 
 def _allowed(context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -188,14 +190,14 @@ async def overdue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/theodoi <cơ quan>: a daily digest of the agency's tasks coming due."""
     assert update.effective_chat is not None
-    assistant, repository = _services(context)
+    assistant, subscriptions = _services(context)
     chat_id = update.effective_chat.id
     text = " ".join(context.args or [])
     agency = assistant.resolve_agency(text) if text else None
     if agency is None:
         await send_long(context.bot, chat_id, UNKNOWN_AGENCY.format(text=text))
         return
-    repository.subscribe(PLATFORM, str(chat_id), agency)
+    subscriptions.subscribe(PLATFORM, str(chat_id), agency)
     schedule_digest(context.application, chat_id, agency)
     await send_long(
         context.bot,
@@ -208,9 +210,9 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/huytheodoi."""
     assert update.effective_chat is not None
-    _, repository = _services(context)
+    _, subscriptions = _services(context)
     chat_id = update.effective_chat.id
-    removed = repository.unsubscribe(PLATFORM, str(chat_id))
+    removed = subscriptions.unsubscribe(PLATFORM, str(chat_id))
     if context.job_queue is not None:
         for job in context.job_queue.jobs():
             if job.name and job.name.startswith(f"digest:{chat_id}:"):
@@ -272,8 +274,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _restore_subscriptions(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    repository: Repository = application.bot_data["repository"]
-    for chat_id, agency in repository.subscriptions(PLATFORM):
+    subscriptions: SubscriptionStore = application.bot_data["subscriptions"]
+    for chat_id, agency in subscriptions.subscriptions(PLATFORM):
         schedule_digest(application, chat_id, agency)
 
 
@@ -281,7 +283,7 @@ def build_application(
     *,
     token: str,
     assistant: Assistant,
-    repository: Repository,
+    subscriptions: SubscriptionStore,
     base_url: str = "https://api.telegram.org/bot",
     webhook: bool = False,
     request: BaseRequest | None = None,
@@ -305,7 +307,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     application.bot_data["assistant"] = assistant
-    application.bot_data["repository"] = repository
+    application.bot_data["subscriptions"] = subscriptions
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("nhiemvu", tasks_command))

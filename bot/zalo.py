@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 
 from bot.text import split_message
-from retrieval.repository import Repository
 from retrieval.service import Assistant
+from stores import ChannelStateStore
 
 __all__ = ["ZaloClient", "ZaloConfig", "ZaloError", "handle_event", "verify_signature"]
 
@@ -73,20 +73,20 @@ class ZaloClient:
     def __init__(
         self,
         config: ZaloConfig,
-        repository: Repository,
+        state: ChannelStateStore,
         *,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 10.0,
     ) -> None:
         self._config = config
-        self._repo = repository
+        self._state = state
         self._http = httpx.Client(timeout=timeout, transport=transport)
 
     def close(self) -> None:
         self._http.close()
 
     def _token(self, key: str, default: str) -> str:
-        return self._repo.get_value(key) or default
+        return self._state.get_value(key) or default
 
     def send_text(self, user_id: str, text: str) -> None:
         """Send ``text`` in parts under Zalo's 2,000-character limit."""
@@ -123,9 +123,9 @@ class ZaloClient:
         body = _json(response)
         if "access_token" not in body:
             raise ZaloError(int(body.get("error", -1) or -1), str(body.get("message", "")))
-        self._repo.set_value(_ACCESS_KEY, str(body["access_token"]))
+        self._state.set_value(_ACCESS_KEY, str(body["access_token"]))
         if body.get("refresh_token"):
-            self._repo.set_value(_REFRESH_KEY, str(body["refresh_token"]))
+            self._state.set_value(_REFRESH_KEY, str(body["refresh_token"]))
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def _json(response: httpx.Response) -> dict[str, Any]:
 
 
 def handle_event(
-    event: dict[str, Any], assistant: Assistant, client: ZaloClient, repository: Repository
+    event: dict[str, Any], assistant: Assistant, client: ZaloClient, state: ChannelStateStore
 ) -> bool:
     """Answer one ``user_send_text`` event; False when ignored (other event, replayed id)."""
     if event.get("event_name") != "user_send_text":
@@ -152,7 +152,7 @@ def handle_event(
     text = str(message.get("text") or "").strip()
     if not msg_id or not user_id or not text:
         return False
-    if not repository.first_sighting(PLATFORM, msg_id):
+    if not state.first_sighting(PLATFORM, msg_id):
         return False
     try:
         answer = assistant.ask(text[:1000], f"{PLATFORM}:{user_id}")

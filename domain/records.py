@@ -73,6 +73,16 @@ class TaskRecord:
     locator: str = ""
     raw: str = ""  # the row as the document wrote it (cited as evidence)
 
+    def indexed_text(self) -> str:
+        """The text a task row is indexed and cited by: its fields, then the row as written."""
+        parts = [f"Nhiệm vụ {self.number}: {self.name}"]
+        parts.append(f"Cơ quan chủ trì: {', '.join(self.lead_agencies) or '-'}")
+        parts.append(f"Cơ quan phối hợp: {', '.join(self.coordinating_agencies) or '-'}")
+        parts.append(f"Kết quả: {self.output or '-'}")
+        parts.append(f"Thời gian hoàn thành: {self.deadline.text or '-'}")
+        text = ". ".join(parts)
+        return f"{text}\nNguyên văn: {self.raw}" if self.raw else text
+
     def to_json(self, document_title: str = "") -> dict[str, Any]:
         return {
             "document_id": self.document_id,
@@ -116,6 +126,20 @@ class TargetRecord:
         if self.unit and self.unit.lower() not in self.value.lower():
             return f"{self.value} {self.unit[:1].lower()}{self.unit[1:]}"
         return self.value
+
+    def indexed_text(self) -> str:
+        """The text a target or criterion row is indexed and cited by."""
+        parts = [f"Chỉ tiêu {self.number}: {self.indicator.rstrip('. ')}"]
+        if self.value:
+            parts.append(f"Mục tiêu: {self.target_text()}")
+        if self.agency:
+            parts.append(f"Cơ quan theo dõi: {self.agency}")
+        if self.mandatory is not None:
+            parts.append("Tiêu chí bắt buộc" if self.mandatory else "Tiêu chí mở rộng")
+        if self.note:
+            parts.append(f"Phương pháp đánh giá: {self.note}")
+        text = ". ".join(parts)
+        return f"{text}\nNguyên văn: {self.raw}" if self.raw else text
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

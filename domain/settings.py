@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLANBOT_", env_ignore_empty=True, extra="ignore")
 
     data_dir: Path = Path("data")
+    # SQLAlchemy URL of the stores: unset means SQLite in data_dir; "postgresql://user:pass@
+    # host:5432/db" runs them on PostgreSQL (psycopg 3).
+    database_url: str | None = None
     corpus_dir: Path = Path("corpus")
     # Chroma: embedded under data_dir unless a server host is given.
     chroma_host: str | None = None
@@ -55,6 +58,11 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.data_dir / "planbot.sqlite3"
+
+    @property
+    def effective_database_url(self) -> str:
+        """``database_url`` when set, else the SQLite file in the data dir."""
+        return self.database_url or f"sqlite:///{self.database_path.resolve()}"
 
     def effective_today(self) -> date:
         """``today`` when injected (tests, demos), else the calendar date."""

@@ -11,7 +11,7 @@ from domain.records import Chunk, TargetRecord, TaskRecord
 from domain.text import canonical, fold
 from ingest.loaders import Line, ParsedDocument
 
-__all__ = ["chunk_document", "heading_level", "task_text", "target_text"]
+__all__ = ["chunk_document", "heading_level"]
 
 _ROMAN = r"(?:XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 _LEVELS = (
@@ -63,32 +63,6 @@ def _paragraphs(lines: Sequence[Line]) -> list[tuple[str, int | None]]:
     if current:
         paragraphs.append((canonical(current), page))
     return paragraphs
-
-
-def task_text(task: TaskRecord) -> str:
-    """The searchable text of a task row."""
-    parts = [f"Nhiệm vụ {task.number}: {task.name}"]
-    parts.append(f"Cơ quan chủ trì: {', '.join(task.lead_agencies) or '-'}")
-    parts.append(f"Cơ quan phối hợp: {', '.join(task.coordinating_agencies) or '-'}")
-    parts.append(f"Kết quả: {task.output or '-'}")
-    parts.append(f"Thời gian hoàn thành: {task.deadline.text or '-'}")
-    text = ". ".join(parts)
-    return f"{text}\nNguyên văn: {task.raw}" if task.raw else text
-
-
-def target_text(target: TargetRecord) -> str:
-    """The searchable text of a target or criterion row."""
-    parts = [f"Chỉ tiêu {target.number}: {target.indicator.rstrip('. ')}"]
-    if target.value:
-        parts.append(f"Mục tiêu: {target.target_text()}")
-    if target.agency:
-        parts.append(f"Cơ quan theo dõi: {target.agency}")
-    if target.mandatory is not None:
-        parts.append("Tiêu chí bắt buộc" if target.mandatory else "Tiêu chí mở rộng")
-    if target.note:
-        parts.append(f"Phương pháp đánh giá: {target.note}")
-    text = ". ".join(parts)
-    return f"{text}\nNguyên văn: {target.raw}" if target.raw else text
 
 
 def chunk_document(
@@ -162,11 +136,11 @@ def chunk_document(
     flush()
     # One chunk per record row; the dense index embeds only what names the row.
     rows = [
-        (task_text(t), t.section, t.locator, {"task_number": t.number}, f"Nhiệm vụ: {t.name}")
+        (t.indexed_text(), t.section, t.locator, {"task_number": t.number}, f"Nhiệm vụ: {t.name}")
         for t in tasks
     ] + [
         (
-            target_text(t),
+            t.indexed_text(),
             t.section,
             t.locator,
             {"target_number": t.number},

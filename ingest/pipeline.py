@@ -23,8 +23,8 @@ from ingest.changes import diff_tasks
 from ingest.chunker import chunk_document
 from ingest.loaders import ParsedDocument, load_file, read_bytes
 from ingest.records import extract_records
-from retrieval.repository import Repository, TaskQuery
-from retrieval.vectorstore import ChromaIndex, doc_version
+from stores import RecordStore, TaskQuery, VersionStore, doc_version
+from stores.vectors import VectorIndex
 
 __all__ = ["IngestResult", "Ingestor", "Manifest", "ManifestEntry"]
 
@@ -95,7 +95,7 @@ class Ingestor:
     """Builds document versions and switches them live in one step.
 
     A new version is written completely (records as *pending*, chunks under their own
-    version key), then activated in one SQLite transaction; only then are the previous
+    version key), then activated in one database transaction; only then are the previous
     version's chunks and records removed. Queries filter chunks by active version keys,
     so they never see a half-built or mixed document. ``cleanup`` removes what an
     interrupted ingest left behind.
@@ -104,12 +104,14 @@ class Ingestor:
     def __init__(
         self,
         *,
-        repository: Repository,
-        index: ChromaIndex,
+        versions: VersionStore,
+        records: RecordStore,
+        index: VectorIndex,
         gazetteer: Gazetteer,
         embed_counter: Callable[[], int] = lambda: 0,
     ) -> None:
-        self._repo = repository
+        self._versions = versions
+        self._records = records
         self._index = index
         self._gazetteer = gazetteer
         self._embed_counter = embed_counter
@@ -117,12 +119,12 @@ class Ingestor:
 
     def cleanup(self) -> int:
         """Remove interrupted or retired versions from both stores; returns how many."""
-        stale = self._repo.stale_versions()
-        active = set(self._repo.active_versions())
+        stale = self._versions.stale_versions()
+        active = set(self._versions.active_versions())
         orphans = [v for v in self._index.versions() if v not in active]
         self._index.delete_versions(sorted(set(orphans) | {doc_version(d, v) for d, v in stale}))
         for document_id, version in stale:
-            self._repo.purge(document_id, version)
+            self._versions.purge(document_id, version)
         return len(stale) + len(orphans)
 
     def ingest_paths(
@@ -178,9 +180,9 @@ class Ingestor:
         if data is None:
             data = read_bytes(path)
         content_hash = hashlib.sha256(data).hexdigest()
-        same = self._repo.find_active_by_hash(content_hash)
+        same = self._versions.find_active_by_hash(content_hash)
         if same is not None and (replace_id is None or same.id == replace_id):
-            if self._repo.reader_of(same.id, same.version) == self._reader:
+            if self._versions.reader_of(same.id, same.version) == self._reader:
                 return IngestResult(
                     source=source, status="unchanged", document_id=same.id, version=same.version
                 )
@@ -202,25 +204,22 @@ class Ingestor:
             skip_ranges=extracted.table_ranges,
         )
         before = self._embed_counter()
-        previous = self._repo.tasks(TaskQuery(document_id=document.id))
-        self._repo.add_pending(document, extracted.tasks, extracted.targets)
+        previous = self._records.tasks(TaskQuery(document_id=document.id))
+        changes = diff_tasks(previous, extracted.tasks).to_json() if document.version > 1 else None
+        self._versions.add_pending(
+            document, extracted.tasks, extracted.targets, reader=self._reader, changes=changes
+        )
         try:
             self._index.add(chunks)
-            changes = (
-                diff_tasks(previous, extracted.tasks).to_json() if document.version > 1 else None
-            )
-            if changes is not None:
-                self._repo.save_changes(document.id, document.version, changes)
-            self._repo.set_reader(document.id, document.version, self._reader)
-            retired = self._repo.activate(document.id, document.version)
+            retired = self._versions.activate(document.id, document.version)
         except BaseException:
             # nothing half-written: the new version's chunks and records go, the old stays
             self._index.delete_versions([doc_version(document.id, document.version)])
-            self._repo.purge(document.id, document.version)
+            self._versions.purge(document.id, document.version)
             raise
         self._index.delete_versions([doc_version(document.id, v) for v in retired])
         for old in retired:
-            self._repo.purge(document.id, old)
+            self._versions.purge(document.id, old)
         return IngestResult(
             source=source,
             status="updated" if retired else "added",
@@ -236,9 +235,9 @@ class Ingestor:
 
     def remove(self, document_id: str) -> None:
         """Delete a document: retire it, then drop its chunks and records."""
-        for version in self._repo.retire(document_id):
+        for version in self._versions.retire(document_id):
             self._index.delete_versions([doc_version(document_id, version)])
-            self._repo.purge(document_id, version)
+            self._versions.purge(document_id, version)
 
     def _describe(
         self,
@@ -251,7 +250,7 @@ class Ingestor:
         number = (entry.number if entry else None) or _detect_number(text_head)
         document_id = replace_id or (entry.id if entry else None)
         if document_id is None and number:
-            existing = self._repo.find_active_by_number(number)
+            existing = self._versions.find_active_by_number(number)
             document_id = existing.id if existing else None
         if document_id is None:
             document_id = _slug(Path(parsed.source).stem)
@@ -265,7 +264,7 @@ class Ingestor:
             issued=entry.issued if entry else None,
             source=parsed.source,
             content_hash=content_hash,
-            version=self._repo.next_version(document_id),
+            version=self._versions.next_version(document_id),
         )
 
 

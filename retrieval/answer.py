@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from domain.text import canonical, fold
 from retrieval.lexical import LexicalIndex, analyse, expand_query
 from retrieval.query import Query
-from retrieval.vectorstore import ChunkHit
+from stores.vectors import ChunkHit
 
 __all__ = ["Evidence", "best_sentence", "coverage", "names_task_number", "split_sentences"]
 

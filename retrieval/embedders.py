@@ -10,6 +10,7 @@ import httpx
 from langchain_core.embeddings import Embeddings
 
 from domain.errors import ConfigurationError, EmbedderError
+from stores import EmbeddingCache
 
 __all__ = [
     "CachedEmbeddings",
@@ -163,23 +164,21 @@ def build_embedder(
 class CachedEmbeddings(Embeddings):
     """LangChain embeddings over an :class:`Embedder`, skipping texts already embedded.
 
-    ``lookup``/``store`` read and write a persistent cache keyed by text, so re-ingesting an
-    unchanged passage never calls the model. ``calls`` counts passages actually embedded.
+    ``cache`` is a persistent store keyed by model and text, so re-ingesting an unchanged
+    passage never calls the model. ``calls`` counts passages actually embedded.
     """
 
     def __init__(
         self,
         embedder: Embedder,
-        lookup: Callable[[list[str]], dict[str, list[float]]] | None = None,
-        store: Callable[[dict[str, list[float]]], None] | None = None,
+        cache: EmbeddingCache | None = None,
         batch_size: int = 32,
         progress: Callable[[int], None] | None = None,
     ) -> None:
         if batch_size <= 0:
             raise ValueError(f"batch_size must be greater than 0, got {batch_size}")
         self.embedder = embedder
-        self._lookup = lookup
-        self._store = store
+        self._cache = cache
         self._batch_size = batch_size
         self.progress = progress
         self.calls = 0
@@ -187,7 +186,7 @@ class CachedEmbeddings(Embeddings):
         self._query_lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        cached = self._lookup(texts) if self._lookup else {}
+        cached = self._cache.get(self.embedder.name, texts) if self._cache else {}
         missing = list(dict.fromkeys(t for t in texts if t not in cached))
         fresh: dict[str, list[float]] = {}
         for start in range(0, len(missing), self._batch_size):
@@ -196,8 +195,8 @@ class CachedEmbeddings(Embeddings):
             self.calls += len(batch)
             if self.progress:
                 self.progress(len(batch))
-        if fresh and self._store:
-            self._store(fresh)
+        if fresh and self._cache:
+            self._cache.put(self.embedder.name, fresh)
         cached.update(fresh)
         return [cached[t] for t in texts]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 
 from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
-from retrieval.repository import Repository
-from retrieval.vectorstore import ChromaIndex, ChunkHit
+from stores import VersionStore
+from stores.vectors import ChunkHit, VectorIndex
 
 __all__ = ["HybridRetriever", "SearchSettings"]
 
@@ -38,10 +38,10 @@ class HybridRetriever:
     store whenever the set of active versions changes, so it is never a second truth."""
 
     def __init__(
-        self, index: ChromaIndex, repository: Repository, settings: SearchSettings | None = None
+        self, index: VectorIndex, versions: VersionStore, settings: SearchSettings | None = None
     ) -> None:
         self._index = index
-        self._repo = repository
+        self._store = versions
         self.settings = settings or SearchSettings()
         self._lock = threading.Lock()
         self._versions: tuple[str, ...] = ()
@@ -51,7 +51,7 @@ class HybridRetriever:
 
     def refresh(self) -> tuple[str, ...]:
         """Rebuild the lexical side if the active versions changed; returns them."""
-        versions = tuple(sorted(self._repo.active_versions()))
+        versions = tuple(sorted(self._store.active_versions()))
         with self._lock:
             if versions != self._versions:
                 chunks = self._index.all_chunks(versions)

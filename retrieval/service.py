@@ -23,10 +23,10 @@ from retrieval.answer import (
 )
 from retrieval.llm import ChatModel
 from retrieval.query import Intent, Query, understand
-from retrieval.repository import Repository, TaskQuery
 from retrieval.search import HybridRetriever
 from retrieval.templates import Prompts
-from retrieval.vectorstore import ChunkHit
+from stores import ConversationStore, RecordStore, TaskQuery, VersionStore
+from stores.vectors import ChunkHit
 
 __all__ = ["Answer", "Assistant", "Source"]
 
@@ -98,14 +98,18 @@ class Assistant:
     def __init__(
         self,
         *,
-        repository: Repository,
+        versions: VersionStore,
+        records: RecordStore,
+        conversations: ConversationStore,
         retriever: HybridRetriever,
         gazetteer: Gazetteer,
         prompts: Prompts,
         today: Callable[[], date],
         llm: ChatModel | None = None,
     ) -> None:
-        self._repo = repository
+        self._versions = versions
+        self._records = records
+        self._conversations = conversations
         self._retriever = retriever
         self._gazetteer = gazetteer
         self._prompts = prompts
@@ -119,24 +123,24 @@ class Assistant:
 
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         """Answer ``question``; follow-ups resolve against the conversation's last task."""
-        documents = {d.id: d for d in self._repo.active_documents()}
+        documents = {d.id: d for d in self._versions.active_documents()}
         query = understand(question, self._known_agencies(documents.values()), self._today())
         titles = {d.id: _short_title(d) for d in documents.values()}
         scope = self._document_scope(query, documents)
-        previous = self._repo.conversation_state(conversation_id) if conversation_id else None
+        previous = self._conversations.get(conversation_id) if conversation_id else None
         answer = self._answer(query, scope, titles, previous)
         if conversation_id:
             # the task a follow-up refers to: the one just answered, else the earlier one
             task = answer.tasks[0] if len(answer.tasks) == 1 else None
             ref = [task.document_id, task.number] if task else (previous or {}).get("task")
-            self._repo.save_conversation(conversation_id, {"task": ref, "question": question})
+            self._conversations.save(conversation_id, {"task": ref, "question": question})
         return answer
 
     # -- structured entry points for commands (bots) ----------------------------------------
 
     def resolve_agency(self, text: str) -> str | None:
         """The canonical agency a user typed ("so y te", "Sở TT&TT"), if known."""
-        found = self._known_agencies(self._repo.active_documents()).find(text)
+        found = self._known_agencies(self._versions.active_documents()).find(text)
         return found[0] if found else None
 
     def agency_tasks(self, agency: str) -> Answer:
@@ -213,7 +217,7 @@ class Assistant:
         self, query: Query, scope: list[str] | None, previous: dict[str, Any] | None
     ) -> tuple[TaskRecord | None, ChunkHit | None, float]:
         """The task a question is about, the chunk that found it, and its topic coverage."""
-        tasks = {(t.document_id, t.number): t for t in self._repo.tasks(TaskQuery())}
+        tasks = {(t.document_id, t.number): t for t in self._records.tasks(TaskQuery())}
         titles = self._titles()
         if previous and previous.get("task") and _is_follow_up(query):
             doc, number = previous["task"]
@@ -255,7 +259,7 @@ class Assistant:
             return []
         found = [
             t
-            for t in self._repo.tasks(TaskQuery())
+            for t in self._records.tasks(TaskQuery())
             if t.number == query.task_number and (not scope or t.document_id in scope)
         ]
         topic = _own_topic(query)
@@ -352,14 +356,14 @@ class Assistant:
         return self._task_list(header, tasks, query, titles)
 
     def _tasks_of(self, agency: str, role: str, scope: list[str] | None) -> list[TaskRecord]:
-        tasks = self._repo.tasks(TaskQuery(agency=agency, role=role), self._gazetteer)
+        tasks = self._records.tasks(TaskQuery(agency=agency, role=role))
         return [t for t in tasks if not scope or t.document_id in scope]
 
     def _task_list_of_plans(
         self, query: Query, scope: list[str] | None, titles: dict[str, str]
     ) -> Answer:
         """All tasks of the plans in scope: "Kế hoạch ... có bao nhiêu nhiệm vụ?"."""
-        tasks = [t for t in self._repo.tasks(TaskQuery()) if not scope or t.document_id in scope]
+        tasks = [t for t in self._records.tasks(TaskQuery()) if not scope or t.document_id in scope]
         tasks = self._narrow_by_topic(query, tasks)
         if not tasks:
             return Answer(
@@ -399,11 +403,7 @@ class Assistant:
             )
         if agency:
             what += f" của {agency}"
-        tasks = [
-            t
-            for t in self._repo.tasks(task_query, self._gazetteer)
-            if not scope or t.document_id in scope
-        ]
+        tasks = [t for t in self._records.tasks(task_query) if not scope or t.document_id in scope]
         tasks.sort(key=lambda t: t.deadline.end or date.max)
         if not tasks:
             return Answer(
@@ -504,7 +504,7 @@ class Assistant:
         )
 
     def _task_of(self, chunk: ChunkHit) -> TaskRecord | None:
-        tasks = self._repo.tasks(TaskQuery(document_id=chunk.document_id))
+        tasks = self._records.tasks(TaskQuery(document_id=chunk.document_id))
         return next((t for t in tasks if t.number == chunk.number), None)
 
     def _supported(self, query: Query, evidence: Evidence) -> bool:
@@ -547,17 +547,17 @@ class Assistant:
             if self._known[0] != key:
                 names = {
                     name
-                    for task in self._repo.tasks(TaskQuery())
+                    for task in self._records.tasks(TaskQuery())
                     for name in (*task.lead_agencies, *task.coordinating_agencies)
                 }
                 self._known = (key, self._gazetteer.with_names(names))
             return self._known[1]
 
     def _titles(self) -> dict[str, str]:
-        return {d.id: d.title for d in self._repo.active_documents()}
+        return {d.id: d.title for d in self._versions.active_documents()}
 
     def _short_titles(self) -> dict[str, str]:
-        return {d.id: _short_title(d) for d in self._repo.active_documents()}
+        return {d.id: _short_title(d) for d in self._versions.active_documents()}
 
     def _document_scope(self, query: Query, documents: dict[str, Document]) -> list[str] | None:
         """Documents a question names ("NQ 57", "kế hoạch 312"); None means all."""
@@ -613,9 +613,7 @@ def _task_values(task: TaskRecord, titles: dict[str, str]) -> dict[str, object]:
 
 
 def _task_source_text(task: TaskRecord) -> str:
-    from ingest.chunker import task_text
-
-    return task_text(task)
+    return task.indexed_text()
 
 
 def _sources(hits: Sequence[ChunkHit], titles: dict[str, str]) -> list[Source]:

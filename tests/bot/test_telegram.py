@@ -56,7 +56,7 @@ def bot_app(services, assistant_and_repo, telegram_api: FakeServer):
     return build_application(
         token=TOKEN,
         assistant=assistant,
-        repository=services.repo,
+        subscriptions=services.stores.subscriptions,
         base_url=f"{telegram_api.url}/bot",
         webhook=True,
     )
@@ -79,7 +79,7 @@ def message_update(update_id: int, text: str) -> dict[str, Any]:
 def assistant_and_repo(services, tmp_path: Path):
     services.ingestor.ingest_file(NQ57)
     settings = Settings(data_dir=tmp_path, today=date(2025, 9, 10))
-    return settings, build_assistant(settings, services.repo, services.index, Gazetteer.load())
+    return settings, build_assistant(settings, services.stores, services.index, Gazetteer.load())
 
 
 def test_webhook_question_gets_an_answer_with_a_source_button(
@@ -95,7 +95,7 @@ def test_webhook_question_gets_an_answer_with_a_source_button(
     )
     container = Container(
         settings,
-        services.repo,
+        services.stores,
         services.index,
         services.embeddings,
         Gazetteer.load(),
@@ -162,7 +162,9 @@ async def test_subscription_and_digest_with_injected_today(
                 message_update(1, "/theodoi so thong tin va truyen thong"), application.bot
             )
         )
-        assert services.repo.subscriptions("telegram") == [("4242", "Sở Thông tin và Truyền thông")]
+        assert services.stores.subscriptions.subscriptions("telegram") == [
+            ("4242", "Sở Thông tin và Truyền thông")
+        ]
         confirm = telegram_api.calls("/sendMessage")[-1]["text"]
         assert "Đã đăng ký" in confirm
         job = application.job_queue.get_jobs_by_name("digest:4242:Sở Thông tin và Truyền thông")[0]
@@ -176,7 +178,7 @@ async def test_subscription_and_digest_with_injected_today(
         await application.process_update(
             Update.de_json(message_update(2, "/huytheodoi"), application.bot)
         )
-        assert services.repo.subscriptions("telegram") == []
+        assert services.stores.subscriptions.subscriptions("telegram") == []
         schedule_digest(application, 1, "Sở Y tế")  # scheduling twice is harmless
         schedule_digest(application, 1, "Sở Y tế")
         assert len(application.job_queue.get_jobs_by_name("digest:1:Sở Y tế")) == 1

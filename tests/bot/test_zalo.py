@@ -122,7 +122,7 @@ def test_expired_token_is_refreshed_once_and_persisted(services, tmp_path, zalo_
         api_base=zalo_server.url,
         oauth_base=zalo_server.url,
     )
-    client = ZaloClient(config, services.repo)
+    client = ZaloClient(config, services.stores.channels)
     client.send_text("user-9", "Xin chào")
     paths = [p for p, _, _ in zalo_server.requests]
     assert paths == ["/v3.0/oa/message/cs", "/v4/oa/access_token", "/v3.0/oa/message/cs"]
@@ -134,8 +134,8 @@ def test_expired_token_is_refreshed_once_and_persisted(services, tmp_path, zalo_
         "grant_type": "refresh_token",
     }
     assert zalo_server.requests[2][1]["access_token"] == "fresh-token"
-    assert services.repo.get_value("zalo.access_token") == "fresh-token"
-    assert services.repo.get_value("zalo.refresh_token") == "refresh-2"
+    assert services.stores.channels.get_value("zalo.access_token") == "fresh-token"
+    assert services.stores.channels.get_value("zalo.refresh_token") == "refresh-2"
     client.close()
 
 
@@ -150,7 +150,7 @@ def test_refresh_happens_only_once(services, zalo_server):
         APP_ID, OA_SECRET, APP_SECRET, "expired-token", "r0", server.url, server.url
     )
     with pytest.raises(ZaloError) as error:
-        ZaloClient(config, services.repo).send_text("u", "x")
+        ZaloClient(config, services.stores.channels).send_text("u", "x")
     assert error.value.code == -216
     assert len(server.calls("/v3.0/oa/message/cs")) == 2
     server.close()
@@ -160,7 +160,7 @@ def test_long_answers_are_split_under_2000(services, zalo_server):
     config = ZaloConfig(
         APP_ID, OA_SECRET, APP_SECRET, "valid-token", "r1", zalo_server.url, zalo_server.url
     )
-    ZaloClient(config, services.repo).send_text("u", "Nhiệm vụ số một hai ba. " * 300)
+    ZaloClient(config, services.stores.channels).send_text("u", "Nhiệm vụ số một hai ba. " * 300)
     parts = [b["message"]["text"] for b in zalo_server.calls("/v3.0/oa/message/cs")]
     assert len(parts) == 4 and all(len(p) <= 2000 for p in parts)
 

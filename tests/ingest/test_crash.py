@@ -97,7 +97,7 @@ def test_kill_during_replace_keeps_the_old_version(tmp_path: Path, embedding_ser
         data_dir=data, embedder=f"openai:{embedding_server}", embedding_model="fake"
     )
     before = build_container(settings)
-    doc = before.repository.active_documents()[0]
+    doc = before.stores.versions.active_documents()[0]
     chunks_before = before.index.count()
     before.close()
 
@@ -115,11 +115,11 @@ def test_kill_during_replace_keeps_the_old_version(tmp_path: Path, embedding_ser
     FakeEmbeddings.block.clear()
 
     after = build_container(settings)
-    assert after.repository.stale_versions() != []  # the killed run left a pending version
+    assert after.stores.versions.stale_versions() != []  # the killed run left a pending version
     assert after.ingestor.cleanup() >= 1  # what serve/ingest do on start
-    docs = after.repository.active_documents()
+    docs = after.stores.versions.active_documents()
     assert [(d.id, d.version) for d in docs] == [(doc.id, 1)]
-    assert after.repository.stale_versions() == []
+    assert after.stores.versions.stale_versions() == []
     assert after.index.versions() == {f"{doc.id}@1"}
     assert after.index.count() == chunks_before
     answer = after.assistant.ask("Kho dữ liệu dùng chung hoàn thành năm nào?")

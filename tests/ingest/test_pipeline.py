@@ -8,7 +8,7 @@ from tests.plans import write_docx
 
 
 def _chunk_texts(services) -> list[str]:
-    versions = services.repo.active_versions()
+    versions = services.stores.versions.active_versions()
     return [hit.text for hit in services.index.all_chunks(versions)]
 
 
@@ -36,7 +36,7 @@ def test_changed_file_becomes_a_new_version_without_stale_chunks(services, tmp_p
     updated = services.ingestor.ingest_file(path)
     assert (updated.status, updated.version, updated.replaced_version) == ("updated", 2, 1)
     assert updated.document_id == added.document_id
-    tasks = services.repo.tasks()
+    tasks = services.stores.records.tasks()
     assert [t.number for t in tasks] == ["1", "2"]
     assert {t.version for t in tasks} == {2}
     assert tasks[0].deadline.text == "6/2026"
@@ -54,7 +54,7 @@ def test_same_official_number_is_a_new_version_not_a_copy(services, tmp_path: Pa
         write_docx(tmp_path / "b.docx", version=2, number="999/KH-UBND")
     )
     assert second.document_id == first.document_id and second.version == 2
-    assert len(services.repo.active_documents()) == 1
+    assert len(services.stores.versions.active_documents()) == 1
 
 
 def test_bad_file_is_reported_and_others_are_ingested(services, tmp_path: Path):
@@ -65,8 +65,8 @@ def test_bad_file_is_reported_and_others_are_ingested(services, tmp_path: Path):
     results = {r.source: r for r in services.ingestor.ingest_paths([folder])}
     assert results["hong.pdf"].status == "failed" and "PDF" in (results["hong.pdf"].error or "")
     assert results["plan.docx"].status == "added"
-    assert [d.source for d in services.repo.active_documents()] == ["plan.docx"]
-    assert services.repo.stale_versions() == []
+    assert [d.source for d in services.stores.versions.active_documents()] == ["plan.docx"]
+    assert services.stores.versions.stale_versions() == []
 
 
 def test_interrupted_ingest_is_cleaned_up(services, tmp_path: Path):
@@ -76,19 +76,19 @@ def test_interrupted_ingest_is_cleaned_up(services, tmp_path: Path):
     services.ingestor.ingest_file(path)
     before = services.index.count()
     # what a crash between writing a pending version and activating it leaves behind
-    doc = services.repo.active_documents()[0]
+    doc = services.stores.versions.active_documents()[0]
     pending = Document(**{**doc.__dict__, "version": 2, "active": False})
-    services.repo.add_pending(pending, services.repo.tasks(), [])
+    services.stores.versions.add_pending(pending, services.stores.records.tasks(), [])
     assert services.ingestor.cleanup() == 1
-    assert services.repo.stale_versions() == []
+    assert services.stores.versions.stale_versions() == []
     assert services.index.count() == before
-    assert {t.version for t in services.repo.tasks()} == {1}
+    assert {t.version for t in services.stores.records.tasks()} == {1}
 
 
 def test_remove_document(services, tmp_path: Path):
     result = services.ingestor.ingest_file(write_docx(tmp_path / "plan.docx"))
     services.ingestor.remove(result.document_id)
-    assert services.repo.active_documents() == [] and services.index.count() == 0
+    assert services.stores.versions.active_documents() == [] and services.index.count() == 0
 
 
 def test_a_new_gazetteer_reads_unchanged_files_again(services, tmp_path: Path):
@@ -99,7 +99,7 @@ def test_a_new_gazetteer_reads_unchanged_files_again(services, tmp_path: Path):
 
     path = write_docx(tmp_path / "plan.docx")
     first = services.ingestor.ingest_file(path)
-    assert services.repo.tasks()[0].lead_agencies == ("Sở Thông tin và Truyền thông",)
+    assert services.stores.records.tasks()[0].lead_agencies == ("Sở Thông tin và Truyền thông",)
     # an admin records that the agency was merged: the same file is read again
     extra = tmp_path / "agencies.json"
     extra.write_text(
@@ -116,7 +116,8 @@ def test_a_new_gazetteer_reads_unchanged_files_again(services, tmp_path: Path):
         "utf-8",
     )
     ingestor = Ingestor(
-        repository=services.repo,
+        versions=services.stores.versions,
+        records=services.stores.records,
         index=services.index,
         gazetteer=Gazetteer.load([extra]),
         embed_counter=lambda: services.embeddings.calls,
@@ -124,7 +125,7 @@ def test_a_new_gazetteer_reads_unchanged_files_again(services, tmp_path: Path):
     embedded = services.embedder.passages
     again = ingestor.ingest_file(path)
     assert (again.status, again.version, again.document_id) == ("updated", 2, first.document_id)
-    assert services.repo.tasks()[0].lead_agencies == ("Sở Khoa học và Công nghệ",)
+    assert services.stores.records.tasks()[0].lead_agencies == ("Sở Khoa học và Công nghệ",)
     assert services.index.versions() == {f"{first.document_id}@2"}
     assert services.embedder.passages - embedded < first.chunks
     # and with that gazetteer it is unchanged from then on

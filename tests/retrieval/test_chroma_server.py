@@ -14,7 +14,7 @@ import pytest
 from domain.errors import IndexUnavailableError
 from domain.records import Chunk
 from retrieval.embedders import CachedEmbeddings
-from retrieval.vectorstore import ChromaIndex
+from stores.vectors import ChromaIndex
 
 pytestmark = pytest.mark.integration
 

@@ -77,15 +77,10 @@ def test_openai_compatible_endpoint_through_a_transport():
         failing.embed_query("x")
 
 
-def test_cache_skips_known_texts(hash_embedder):
-    store: dict[str, list[float]] = {}
-    cached = CachedEmbeddings(
-        hash_embedder,
-        lookup=lambda ts: {t: store[t] for t in ts if t in store},
-        store=store.update,
-        batch_size=2,
-    )
-    cached.embed_documents(["a", "b", "c"])
+def test_cache_skips_known_texts(hash_embedder, services):
+    cached = CachedEmbeddings(hash_embedder, cache=services.stores.embeddings, batch_size=2)
+    first = cached.embed_documents(["a", "b", "c"])
     assert cached.calls == 3
-    cached.embed_documents(["a", "b", "c", "d"])
+    again = cached.embed_documents(["a", "b", "c", "d"])
     assert cached.calls == 4
+    assert again[:3] == first

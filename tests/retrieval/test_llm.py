@@ -63,7 +63,7 @@ def test_llm_phrases_free_text_answers_from_cited_context(services, fake_llm: st
         llm_api_key="k",
         today=date(2025, 9, 10),
     )
-    assistant = build_assistant(settings, services.repo, services.index, Gazetteer.load())
+    assistant = build_assistant(settings, services.stores, services.index, Gazetteer.load())
     answer = assistant.ask("Đến năm 2025 kinh tế số phải chiếm bao nhiêu phần trăm GRDP?")
     assert answer.found and answer.answer == FakeOpenAI.reply
     sent = FakeOpenAI.requests[0]
@@ -76,7 +76,7 @@ def test_llm_phrases_free_text_answers_from_cited_context(services, fake_llm: st
 def test_llm_never_overrides_a_task_record(services, fake_llm: str, tmp_path: Path):
     services.ingestor.ingest_file(CORPUS / "ke-hoach-thuc-hien-nghi-quyet-57-2025.txt")
     settings = Settings(data_dir=tmp_path, llm_base_url=fake_llm, llm_model="fake")
-    assistant = build_assistant(settings, services.repo, services.index, Gazetteer.load())
+    assistant = build_assistant(settings, services.stores, services.index, Gazetteer.load())
     answer = assistant.ask("Hạn hoàn thành đề án đô thị thông minh là khi nào?")
     assert answer.answer.startswith("Thời hạn hoàn thành: 12/2027")
     assert FakeOpenAI.requests == []

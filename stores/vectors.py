@@ -14,16 +14,12 @@ from langchain_core.embeddings import Embeddings
 
 from domain.errors import IndexUnavailableError, StoreError
 from domain.records import Chunk
+from stores.interfaces import doc_version
 
 __all__ = ["ChromaIndex", "ChunkHit", "VectorIndex", "chunk_id", "doc_version"]
 
 # Chroma's telemetry client is a no-op in this version; keep it off regardless.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-
-def doc_version(document_id: str, version: int) -> str:
-    """The key that ties chunks to one version of a document."""
-    return f"{document_id}@{version}"
 
 
 def chunk_id(chunk: Chunk) -> str:
@@ -53,7 +49,13 @@ class VectorIndex(Protocol):
 
     def add(self, chunks: Sequence[Chunk]) -> int: ...
 
-    def query(self, text: str, k: int, versions: Sequence[str]) -> list[ChunkHit]: ...
+    def query(
+        self, text: str, k: int, versions: Sequence[str], record: str | None = None
+    ) -> list[ChunkHit]: ...
+
+    def ranked_ids(self, text: str, k: int, versions: Sequence[str]) -> list[str]: ...
+
+    def all_chunks(self, versions: Sequence[str]) -> list[ChunkHit]: ...
 
     def count(self) -> int: ...
 

@@ -1,0 +1,117 @@
+"""Persistence: SQL stores behind small interfaces, and the vector index.
+
+Usage example::
+
+    stores = open_stores("sqlite:///data/planbot.sqlite3", gazetteer)
+    stores.records.tasks(TaskQuery(agency="Sở Y tế", role="lead"))
+    stores.close()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from domain.agencies import Gazetteer
+from domain.errors import StoreError
+from stores.interfaces import (
+    ChannelStateStore,
+    ConversationStore,
+    EmbeddingCache,
+    Job,
+    JobStore,
+    RecordStore,
+    SubscriptionStore,
+    TaskQuery,
+    VersionStore,
+    doc_version,
+)
+from stores.sql.documents import AgencyKeys, SqlRecordStore, SqlVersionStore
+from stores.sql.engine import create_engine, migrate, translated
+from stores.sql.state import (
+    SqlChannelStateStore,
+    SqlConversationStore,
+    SqlEmbeddingCache,
+    SqlJobStore,
+    SqlSubscriptionStore,
+)
+
+__all__ = [
+    "ChannelStateStore",
+    "ConversationStore",
+    "EmbeddingCache",
+    "Job",
+    "JobStore",
+    "RecordStore",
+    "Stores",
+    "SubscriptionStore",
+    "TaskQuery",
+    "VersionStore",
+    "doc_version",
+    "open_stores",
+]
+
+
+@dataclass
+class Stores:
+    """Every SQL store, over one engine."""
+
+    engine: Engine
+    versions: VersionStore
+    records: RecordStore
+    conversations: ConversationStore
+    subscriptions: SubscriptionStore
+    channels: ChannelStateStore
+    jobs: JobStore
+    embeddings: EmbeddingCache
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def healthy(self) -> bool:
+        """True when the database answers."""
+        try:
+            with translated(), self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except StoreError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_stores(url: str, gazetteer: Gazetteer) -> Stores:
+    """Connect, apply pending migrations and bring derived task data up to date.
+
+    :param url: ``sqlite:///<path>`` or ``postgresql://user:pass@host/db``.
+    :param gazetteer: resolves agency aliases and mergers for the agency filters.
+    :raises StoreError: the database cannot be reached or migrated.
+    :raises ConfigurationError: the URL is not one planbot supports.
+    """
+    engine = create_engine(url)
+    try:
+        migrate(engine)
+        keys = AgencyKeys(gazetteer)
+        records = SqlRecordStore(engine, keys)
+        records.refresh_derived()
+    except StoreError:
+        engine.dispose()
+        raise
+    except Exception as exc:  # alembic reports a broken database with its own errors
+        engine.dispose()
+        raise StoreError(f"database {engine.url!r}: {type(exc).__name__}: {exc}") from exc
+    return Stores(
+        engine=engine,
+        versions=SqlVersionStore(engine, keys),
+        records=records,
+        conversations=SqlConversationStore(engine),
+        subscriptions=SqlSubscriptionStore(engine),
+        channels=SqlChannelStateStore(engine),
+        jobs=SqlJobStore(engine),
+        embeddings=SqlEmbeddingCache(engine),
+    )

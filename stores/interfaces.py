@@ -1,0 +1,196 @@
+"""What the rest of planbot may ask of persistence: one small Protocol per concern.
+
+``ingest/`` writes through :class:`VersionStore` and the vector index; ``retrieval/`` reads
+through :class:`RecordStore`, :class:`VersionStore` and the index; the bots and the API keep
+their state in the conversation, subscription, channel and job stores. SQL backends live in
+``stores.sql``; the vector index (Chroma) in ``stores.vectors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal, Protocol
+
+from domain.records import Document, TargetRecord, TaskRecord
+
+__all__ = [
+    "ChannelStateStore",
+    "ConversationStore",
+    "EmbeddingCache",
+    "Job",
+    "JobStore",
+    "RecordStore",
+    "Role",
+    "Status",
+    "SubscriptionStore",
+    "TaskQuery",
+    "VersionStore",
+    "doc_version",
+]
+
+Role = Literal["any", "lead", "coordinating"]
+Status = Literal["upcoming", "overdue"]
+
+
+def doc_version(document_id: str, version: int) -> str:
+    """The key that ties chunks in the vector index to one version of a document."""
+    return f"{document_id}@{version}"
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """Filters over active tasks; ``status`` is "upcoming" or "overdue" relative to ``today``.
+
+    ``agency`` is a name as a user gives it (aliases and text without diacritics work);
+    windows (``due_from``/``due_to``) and statuses look at the last day a task is due.
+    """
+
+    agency: str | None = None
+    role: str = "any"
+    due_from: date | None = None
+    due_to: date | None = None
+    status: str | None = None
+    q: str | None = None
+    document_id: str | None = None
+    today: date | None = None
+    within_days: int = 30
+
+
+@dataclass(frozen=True)
+class Job:
+    """An ingest job: ``status`` is "running" until it ends, then its outcome."""
+
+    id: str
+    kind: str
+    source: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    result: dict[str, Any] | None = None
+    detail: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status != "running"
+
+
+class VersionStore(Protocol):
+    """Documents and their versions: pending → active → retired, switched atomically."""
+
+    def active_documents(self) -> list[Document]: ...
+
+    def get_document(self, document_id: str) -> Document:
+        """The active version; raises :class:`~domain.errors.DocumentNotFoundError`."""
+        ...
+
+    def find_active_by_hash(self, content_hash: str) -> Document | None: ...
+
+    def find_active_by_number(self, number: str) -> Document | None: ...
+
+    def next_version(self, document_id: str) -> int: ...
+
+    def active_versions(self) -> list[str]:
+        """``"<document_id>@<version>"`` of every active version (the index's keys)."""
+        ...
+
+    def add_pending(
+        self,
+        document: Document,
+        tasks: Sequence[TaskRecord],
+        targets: Sequence[TargetRecord],
+        *,
+        reader: str | None = None,
+        changes: dict[str, Any] | None = None,
+    ) -> None:
+        """Store a new version with its records, not yet visible to queries."""
+        ...
+
+    def activate(self, document_id: str, version: int) -> list[int]:
+        """Make ``version`` the active one in one step; returns the versions it retired."""
+        ...
+
+    def retire(self, document_id: str) -> list[int]:
+        """Retire the active version (a delete); returns the versions retired."""
+        ...
+
+    def stale_versions(self) -> list[tuple[str, int]]:
+        """Pending (interrupted) and retired versions whose data can be removed."""
+        ...
+
+    def purge(self, document_id: str, version: int) -> None:
+        """Remove a non-active version and its records."""
+        ...
+
+    def reader_of(self, document_id: str, version: int) -> str | None:
+        """What read this version (reader version and gazetteer digest), if recorded."""
+        ...
+
+    def latest_changes(self, document_id: str) -> tuple[int, dict[str, Any]] | None:
+        """The change report of the active version, if it replaced another."""
+        ...
+
+
+class RecordStore(Protocol):
+    """Task and target records of the active versions, filtered in the database."""
+
+    def tasks(self, query: TaskQuery | None = None) -> list[TaskRecord]:
+        """Active tasks matching ``query``, in document and table order."""
+        ...
+
+    def targets(self, document_id: str | None = None) -> list[TargetRecord]: ...
+
+
+class ConversationStore(Protocol):
+    """What a conversation remembers between turns (a JSON object per conversation id)."""
+
+    def get(self, conversation_id: str) -> dict[str, Any] | None: ...
+
+    def save(self, conversation_id: str, state: dict[str, Any]) -> None: ...
+
+
+class SubscriptionStore(Protocol):
+    """Daily-digest subscriptions of chat users to an agency's deadlines."""
+
+    def subscribe(self, platform: str, chat_id: str, agency: str) -> None: ...
+
+    def unsubscribe(self, platform: str, chat_id: str) -> int: ...
+
+    def subscriptions(self, platform: str) -> list[tuple[str, str]]: ...
+
+
+class ChannelStateStore(Protocol):
+    """Channel credentials that rotate (tokens) and webhook de-duplication."""
+
+    def get_value(self, key: str) -> str | None: ...
+
+    def set_value(self, key: str, value: str) -> None: ...
+
+    def first_sighting(self, platform: str, message_id: str) -> bool:
+        """Record a message id; False when it was seen before (a replayed event)."""
+        ...
+
+
+class JobStore(Protocol):
+    """Ingest jobs, so their state outlives the request (and the process) that started them."""
+
+    def create(self, kind: str, source: str) -> Job: ...
+
+    def finish(
+        self, job_id: str, status: str, *, result: dict[str, Any] | None, detail: str | None
+    ) -> None: ...
+
+    def get(self, job_id: str) -> Job | None: ...
+
+    def abandon_running(self, detail: str) -> int:
+        """Mark jobs left running by a stopped process as failed; returns how many."""
+        ...
+
+
+class EmbeddingCache(Protocol):
+    """Vectors by (model, text), so an unchanged passage is never embedded twice."""
+
+    def get(self, model: str, texts: Iterable[str]) -> dict[str, list[float]]: ...
+
+    def put(self, model: str, vectors: dict[str, list[float]]) -> None: ...

@@ -1,0 +1,1 @@
+"""SQL implementations of the store interfaces (SQLAlchemy Core; SQLite or PostgreSQL)."""

@@ -1,0 +1,429 @@
+"""Documents, versions, task and target records in SQL (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, RowMapping
+
+from domain.agencies import Gazetteer, agency_key
+from domain.errors import DocumentNotFoundError, StoreError
+from domain.records import Deadline, Document, TargetRecord, TaskRecord
+from domain.text import fold
+from stores.interfaces import TaskQuery, doc_version
+from stores.sql import schema as s
+from stores.sql.engine import translated, write
+
+__all__ = ["AgencyKeys", "SqlRecordStore", "SqlVersionStore"]
+
+_ROLES = {"any": ("lead", "coordinating"), "lead": ("lead",), "coordinating": ("coordinating",)}
+# Raise when what is derived from a task row (agency keys, folded text) is computed otherwise.
+_DERIVED_VERSION = 1
+_DERIVED_KEY = "stores.task-derived"
+
+
+class AgencyKeys:
+    """Matching keys of agency names under one gazetteer (aliases and mergers resolved)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self.fingerprint = f"{_DERIVED_VERSION}:{gazetteer.fingerprint()}"
+
+    def key(self, name: str) -> str:
+        return agency_key(self._gazetteer.canonical(name))
+
+
+class SqlVersionStore:
+    """Versions go pending → active → retired; activation is one transaction."""
+
+    def __init__(self, engine: Engine, keys: AgencyKeys) -> None:
+        self._engine = engine
+        self._keys = keys
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def _documents(self, *where: sa.ColumnElement[bool]) -> list[Document]:
+        v = s.versions
+        stmt = sa.select(v).where(v.c.state == "active", *where).order_by(v.c.document_id)
+        with translated(), self._engine.connect() as conn:
+            return [_document(r) for r in conn.execute(stmt).mappings()]
+
+    def active_documents(self) -> list[Document]:
+        return self._documents()
+
+    def get_document(self, document_id: str) -> Document:
+        found = self._documents(s.versions.c.document_id == document_id)
+        if not found:
+            raise DocumentNotFoundError(document_id)
+        return found[0]
+
+    def find_active_by_hash(self, content_hash: str) -> Document | None:
+        found = self._documents(s.versions.c.content_hash == content_hash)
+        return found[0] if found else None
+
+    def find_active_by_number(self, number: str) -> Document | None:
+        found = self._documents(s.versions.c.number == number)
+        return found[0] if found else None
+
+    def next_version(self, document_id: str) -> int:
+        v = s.versions
+        stmt = sa.select(sa.func.max(v.c.version)).where(v.c.document_id == document_id)
+        with translated(), self._engine.connect() as conn:
+            return int(conn.execute(stmt).scalar() or 0) + 1
+
+    def active_versions(self) -> list[str]:
+        return [doc_version(d.id, d.version) for d in self.active_documents()]
+
+    def reader_of(self, document_id: str, version: int) -> str | None:
+        v = s.versions
+        stmt = sa.select(v.c.reader).where(v.c.document_id == document_id, v.c.version == version)
+        with translated(), self._engine.connect() as conn:
+            found = conn.execute(stmt).scalar()
+        return str(found) if found is not None else None
+
+    def latest_changes(self, document_id: str) -> tuple[int, dict[str, Any]] | None:
+        c, v = s.changes, s.versions
+        stmt = (
+            sa.select(c.c.version, c.c.report)
+            .join(v, sa.and_(v.c.document_id == c.c.document_id, v.c.version == c.c.version))
+            .where(v.c.state == "active", c.c.document_id == document_id)
+        )
+        with translated(), self._engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        return (int(row.version), dict(row.report)) if row else None
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def add_pending(
+        self,
+        document: Document,
+        tasks: Sequence[TaskRecord],
+        targets: Sequence[TargetRecord],
+        *,
+        reader: str | None = None,
+        changes: dict[str, Any] | None = None,
+    ) -> None:
+        """Store a new version with its records, not yet visible to queries."""
+        with write(self._engine) as conn:
+            conn.execute(
+                s.versions.insert().values(
+                    document_id=document.id,
+                    version=document.version,
+                    state="pending",
+                    title=document.title,
+                    kind=document.kind,
+                    number=document.number,
+                    issuer=document.issuer,
+                    issued=document.issued,
+                    source=document.source,
+                    content_hash=document.content_hash,
+                    reader=reader,
+                )
+            )
+            # records belong to the version being added, whatever version they were read as
+            owner = {"document_id": document.id, "version": document.version}
+            if tasks:
+                rows = [{**_task_row(t, i), **owner} for i, t in enumerate(tasks)]
+                conn.execute(s.tasks.insert(), rows)
+                agencies = [
+                    {**a, **owner}
+                    for i, t in enumerate(tasks)
+                    for a in _agency_rows(t, i, self._keys)
+                ]
+                if agencies:
+                    conn.execute(s.task_agencies.insert(), agencies)
+            if targets:
+                rows = [{**_target_row(t, i), **owner} for i, t in enumerate(targets)]
+                conn.execute(s.targets.insert(), rows)
+            if changes is not None:
+                conn.execute(
+                    s.changes.insert().values(
+                        document_id=document.id, version=document.version, report=changes
+                    )
+                )
+
+    def activate(self, document_id: str, version: int) -> list[int]:
+        """Make ``version`` the active one in one step; returns the versions it retired."""
+        v = s.versions
+        with write(self._engine) as conn:
+            retired = _active_versions_of(conn, document_id)
+            conn.execute(
+                v.update()
+                .where(v.c.document_id == document_id, v.c.state == "active")
+                .values(state="retired")
+            )
+            updated = conn.execute(
+                v.update()
+                .where(
+                    v.c.document_id == document_id, v.c.version == version, v.c.state == "pending"
+                )
+                .values(state="active")
+            ).rowcount
+            if updated != 1:
+                raise StoreError(f"no pending version {version} of {document_id}")
+        return retired
+
+    def retire(self, document_id: str) -> list[int]:
+        """Retire the active version of a document (delete); returns the versions retired."""
+        v = s.versions
+        with write(self._engine) as conn:
+            retired = _active_versions_of(conn, document_id)
+            if not retired:
+                raise DocumentNotFoundError(document_id)
+            conn.execute(
+                v.update()
+                .where(v.c.document_id == document_id, v.c.state == "active")
+                .values(state="retired")
+            )
+        return retired
+
+    def stale_versions(self) -> list[tuple[str, int]]:
+        v = s.versions
+        stmt = sa.select(v.c.document_id, v.c.version).where(v.c.state != "active")
+        with translated(), self._engine.connect() as conn:
+            return [(r.document_id, int(r.version)) for r in conn.execute(stmt)]
+
+    def purge(self, document_id: str, version: int) -> None:
+        """Remove a non-active version and its records (an active one is left alone)."""
+        v = s.versions
+        with write(self._engine) as conn:
+            state = conn.execute(
+                sa.select(v.c.state).where(v.c.document_id == document_id, v.c.version == version)
+            ).scalar()
+            if state == "active":
+                return
+            for table in (s.tasks, s.task_agencies, s.targets, s.changes):
+                conn.execute(
+                    table.delete().where(
+                        table.c.document_id == document_id, table.c.version == version
+                    )
+                )
+            conn.execute(v.delete().where(v.c.document_id == document_id, v.c.version == version))
+
+
+class SqlRecordStore:
+    """Active tasks and targets; every filter of :class:`TaskQuery` runs in SQL."""
+
+    def __init__(self, engine: Engine, keys: AgencyKeys) -> None:
+        self._engine = engine
+        self._keys = keys
+
+    def tasks(self, query: TaskQuery | None = None) -> list[TaskRecord]:
+        query = query or TaskQuery()
+        t = s.tasks
+        stmt = (
+            sa.select(t)
+            .join(s.versions, _active_join(t))
+            .where(*_task_filters(query, self._keys))
+            .order_by(t.c.document_id, t.c.position)
+        )
+        with translated(), self._engine.connect() as conn:
+            return [_task(r) for r in conn.execute(stmt).mappings()]
+
+    def targets(self, document_id: str | None = None) -> list[TargetRecord]:
+        t = s.targets
+        stmt = sa.select(t).join(s.versions, _active_join(t))
+        if document_id is not None:
+            stmt = stmt.where(t.c.document_id == document_id)
+        stmt = stmt.order_by(t.c.document_id, t.c.position)
+        with translated(), self._engine.connect() as conn:
+            return [_target(r) for r in conn.execute(stmt).mappings()]
+
+    def refresh_derived(self) -> bool:
+        """Recompute agency keys and folded text when their derivation changed.
+
+        Keys depend on the gazetteer (an alias added, an agency merged): rows stored under an
+        older one are keyed again, so filters never miss them. Returns whether it ran.
+        """
+        with write(self._engine) as conn:
+            stored = conn.execute(sa.select(s.kv.c.value).where(s.kv.c.key == _DERIVED_KEY))
+            if stored.scalar() == self._keys.fingerprint:
+                return False
+            t = s.tasks
+            conn.execute(s.task_agencies.delete())
+            agencies: list[dict[str, Any]] = []
+            for row in conn.execute(sa.select(t)).mappings().all():
+                record, position = _task(row), int(row["position"])
+                agencies.extend(_agency_rows(record, position, self._keys))
+                conn.execute(
+                    t.update()
+                    .where(
+                        t.c.document_id == record.document_id,
+                        t.c.version == record.version,
+                        t.c.position == position,
+                    )
+                    .values(search_text=_search_text(record))
+                )
+            if agencies:
+                conn.execute(s.task_agencies.insert(), agencies)
+            conn.execute(s.kv.delete().where(s.kv.c.key == _DERIVED_KEY))
+            conn.execute(s.kv.insert().values(key=_DERIVED_KEY, value=self._keys.fingerprint))
+        return True
+
+
+def _active_join(table: sa.Table) -> sa.ColumnElement[bool]:
+    v = s.versions
+    return sa.and_(
+        v.c.document_id == table.c.document_id,
+        v.c.version == table.c.version,
+        v.c.state == "active",
+    )
+
+
+def _active_versions_of(conn: Connection, document_id: str) -> list[int]:
+    v = s.versions
+    stmt = sa.select(v.c.version).where(v.c.document_id == document_id, v.c.state == "active")
+    return [int(x) for x in conn.execute(stmt).scalars()]
+
+
+def _task_filters(query: TaskQuery, keys: AgencyKeys) -> list[sa.ColumnElement[bool]]:
+    t, a = s.tasks, s.task_agencies
+    end = t.c.deadline_end
+    ongoing = sa.and_(t.c.recurring.is_not(None), t.c.recurring != "")
+    filters: list[sa.ColumnElement[bool]] = []
+    if query.document_id:
+        filters.append(t.c.document_id == query.document_id)
+    if query.agency:
+        roles = _ROLES.get(query.role, _ROLES["any"])
+        key = keys.key(query.agency)
+        if not key:  # punctuation only: names nothing, so matches nothing
+            return [sa.false()]
+        filters.append(
+            sa.exists().where(
+                a.c.document_id == t.c.document_id,
+                a.c.version == t.c.version,
+                a.c.position == t.c.position,
+                a.c.role.in_(roles),
+                a.c.key.contains(key, autoescape=True),
+            )
+        )
+    if query.due_from:
+        filters.append(end >= query.due_from)
+    if query.due_to:
+        filters.append(end <= query.due_to)
+    if query.status:
+        today = query.today or date.today()
+        if query.status == "overdue":
+            filters += [end < today, sa.not_(ongoing)]
+        elif query.status == "upcoming":
+            filters += [end >= today, end <= today + timedelta(days=query.within_days)]
+    if query.q:
+        filters += [t.c.search_text.contains(w, autoescape=True) for w in fold(query.q).split()]
+    return filters
+
+
+def _search_text(task: TaskRecord) -> str:
+    return fold(f"{task.name} {task.output} {task.section}")
+
+
+def _agency_rows(task: TaskRecord, position: int, keys: AgencyKeys) -> list[dict[str, Any]]:
+    base = {"document_id": task.document_id, "version": task.version, "position": position}
+    named = [("lead", n) for n in task.lead_agencies]
+    named += [("coordinating", n) for n in task.coordinating_agencies]
+    return [{**base, "role": role, "name": n, "key": keys.key(n)} for role, n in named]
+
+
+def _document(row: RowMapping) -> Document:
+    return Document(
+        id=row["document_id"],
+        title=row["title"],
+        kind=row["kind"],
+        number=row["number"],
+        issuer=row["issuer"],
+        issued=row["issued"],
+        source=row["source"],
+        content_hash=row["content_hash"],
+        version=int(row["version"]),
+        active=row["state"] == "active",
+    )
+
+
+def _task_row(task: TaskRecord, position: int) -> dict[str, Any]:
+    d = task.deadline
+    return {
+        "document_id": task.document_id,
+        "version": task.version,
+        "number": task.number,
+        "section": task.section,
+        "name": task.name,
+        "lead": list(task.lead_agencies),
+        "coordinating": list(task.coordinating_agencies),
+        "output": task.output,
+        "deadline_text": d.text,
+        "deadline_start": d.start,
+        "deadline_end": d.end,
+        "recurring": d.recurring,
+        "locator": task.locator,
+        "position": position,
+        "raw": task.raw,
+        "search_text": _search_text(task),
+    }
+
+
+def _as_date(value: Any) -> date | None:
+    # SQLite columns made before migrations are TEXT: ISO strings come back as they were
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _task(row: RowMapping) -> TaskRecord:
+    return TaskRecord(
+        document_id=row["document_id"],
+        version=int(row["version"]),
+        number=row["number"],
+        section=row["section"],
+        name=row["name"],
+        lead_agencies=tuple(row["lead"]),
+        coordinating_agencies=tuple(row["coordinating"]),
+        output=row["output"],
+        deadline=Deadline(
+            text=row["deadline_text"],
+            start=_as_date(row["deadline_start"]),
+            end=_as_date(row["deadline_end"]),
+            recurring=row["recurring"],
+        ),
+        locator=row["locator"],
+        raw=row["raw"],
+    )
+
+
+def _target_row(target: TargetRecord, position: int) -> dict[str, Any]:
+    return {
+        "document_id": target.document_id,
+        "version": target.version,
+        "number": target.number,
+        "section": target.section,
+        "indicator": target.indicator,
+        "unit": target.unit,
+        "value": target.value,
+        "horizon": target.horizon,
+        "agency": target.agency,
+        "mandatory": target.mandatory,
+        "locator": target.locator,
+        "position": position,
+        "note": target.note,
+        "raw": target.raw,
+    }
+
+
+def _target(row: RowMapping) -> TargetRecord:
+    mandatory = row["mandatory"]
+    return TargetRecord(
+        document_id=row["document_id"],
+        version=int(row["version"]),
+        number=row["number"],
+        section=row["section"],
+        indicator=row["indicator"],
+        unit=row["unit"],
+        value=row["value"],
+        horizon=row["horizon"],
+        agency=row["agency"],
+        mandatory=None if mandatory is None else bool(mandatory),
+        locator=row["locator"],
+        note=row["note"],
+        raw=row["raw"],
+    )

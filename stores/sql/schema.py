@@ -1,0 +1,176 @@
+"""The tables as the newest migration leaves them (SQLAlchemy Core).
+
+The migrations in ``stores/migrations`` create and change the schema; this module describes
+the result for queries. A contract test checks that the two agree on both backends.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = [
+    "changes",
+    "conversations",
+    "embeddings",
+    "jobs",
+    "kv",
+    "metadata",
+    "seen_messages",
+    "subscriptions",
+    "targets",
+    "task_agencies",
+    "tasks",
+    "versions",
+]
+
+metadata = sa.MetaData()
+
+versions = sa.Table(
+    "versions",
+    metadata,
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("number", sa.Text),
+    sa.Column("issuer", sa.Text),
+    sa.Column("issued", sa.Text),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    sa.Column(
+        "created_at", sa.DateTime, nullable=False, server_default=sa.func.current_timestamp()
+    ),
+    sa.Column("reader", sa.Text),
+    sa.Index("versions_hash", "content_hash", "state"),
+    # at most one active version per document, whatever races the writers run
+    sa.Index(
+        "versions_one_active",
+        "document_id",
+        unique=True,
+        sqlite_where=sa.text("state = 'active'"),
+        postgresql_where=sa.text("state = 'active'"),
+    ),
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("number", sa.Text, nullable=False),
+    sa.Column("section", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("lead", sa.JSON, nullable=False),
+    sa.Column("coordinating", sa.JSON, nullable=False),
+    sa.Column("output", sa.Text, nullable=False),
+    sa.Column("deadline_text", sa.Text, nullable=False),
+    sa.Column("deadline_start", sa.Date),
+    sa.Column("deadline_end", sa.Date),
+    sa.Column("recurring", sa.Text),
+    sa.Column("locator", sa.Text, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("raw", sa.Text, nullable=False, server_default=""),
+    # folded name, output and section: what the ``q`` filter matches words against
+    sa.Column("search_text", sa.Text, nullable=False, server_default=""),
+    sa.Index("tasks_doc", "document_id", "version"),
+    sa.Index("tasks_row", "document_id", "version", "position", unique=True),
+)
+
+# One row per agency a task names, with its role and matching key (derived, rebuilt when the
+# gazetteer changes): agency filters run as SQL over these keys.
+task_agencies = sa.Table(
+    "task_agencies",
+    metadata,
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Index("task_agencies_task", "document_id", "version", "position"),
+    sa.Index("task_agencies_key", "key"),
+)
+
+targets = sa.Table(
+    "targets",
+    metadata,
+    sa.Column("document_id", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("number", sa.Text, nullable=False),
+    sa.Column("section", sa.Text, nullable=False),
+    sa.Column("indicator", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("horizon", sa.Text, nullable=False),
+    sa.Column("agency", sa.Text, nullable=False),
+    sa.Column("mandatory", sa.Boolean),
+    sa.Column("locator", sa.Text, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("raw", sa.Text, nullable=False, server_default=""),
+    sa.Index("targets_doc", "document_id", "version"),
+)
+
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("report", sa.JSON, nullable=False),
+)
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("platform", sa.Text, primary_key=True),
+    sa.Column("chat_id", sa.Text, primary_key=True),
+    sa.Column("agency", sa.Text, primary_key=True),
+)
+
+kv = sa.Table(
+    "kv",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+seen_messages = sa.Table(
+    "seen_messages",
+    metadata,
+    sa.Column("platform", sa.Text, primary_key=True),
+    sa.Column("message_id", sa.Text, primary_key=True),
+    sa.Column("seen_at", sa.DateTime, nullable=False, server_default=sa.func.current_timestamp()),
+)
+
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("state", sa.JSON, nullable=False),
+    sa.Column(
+        "updated_at", sa.DateTime, nullable=False, server_default=sa.func.current_timestamp()
+    ),
+)
+
+embeddings = sa.Table(
+    "embeddings",
+    metadata,
+    sa.Column("model", sa.Text, primary_key=True),
+    sa.Column("text_hash", sa.Text, primary_key=True),
+    sa.Column("vector", sa.JSON, nullable=False),
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("result", sa.JSON),
+    sa.Column("detail", sa.Text),
+    sa.Index("jobs_status", "status"),
+)

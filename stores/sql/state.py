@@ -1,0 +1,242 @@
+"""Conversations, subscriptions, channel state, jobs and the embedding cache in SQL."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from domain.errors import StoreError
+from stores.interfaces import Job
+from stores.sql import schema as s
+from stores.sql.engine import translated, write
+
+__all__ = [
+    "SqlChannelStateStore",
+    "SqlConversationStore",
+    "SqlEmbeddingCache",
+    "SqlJobStore",
+    "SqlSubscriptionStore",
+]
+
+# Bound on parameters per statement (SQLite allows 32766, PostgreSQL 65535).
+_IN_BATCH = 500
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _upsert(
+    conn: Connection, table: sa.Table, keys: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """Insert a row or update the one with the same key (portable: no dialect upsert)."""
+    where = [table.c[k] == v for k, v in keys.items()]
+    if conn.execute(table.update().where(*where).values(**values)).rowcount == 0:
+        conn.execute(table.insert().values(**keys, **values))
+
+
+class SqlConversationStore:
+    """One JSON state per conversation id, with the time it last changed."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def get(self, conversation_id: str) -> dict[str, Any] | None:
+        c = s.conversations
+        with translated(), self._engine.connect() as conn:
+            state = conn.execute(sa.select(c.c.state).where(c.c.id == conversation_id)).scalar()
+        return dict(state) if state is not None else None
+
+    def save(self, conversation_id: str, state: dict[str, Any]) -> None:
+        with write(self._engine) as conn:
+            _upsert(
+                conn,
+                s.conversations,
+                {"id": conversation_id},
+                {"state": state, "updated_at": _now()},
+            )
+
+
+class SqlSubscriptionStore:
+    """Chat users subscribed to an agency's daily digest."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def subscribe(self, platform: str, chat_id: str, agency: str) -> None:
+        t = s.subscriptions
+        with write(self._engine) as conn:
+            exists = conn.execute(
+                sa.select(sa.literal(1)).where(
+                    t.c.platform == platform, t.c.chat_id == chat_id, t.c.agency == agency
+                )
+            ).first()
+            if exists is None:
+                conn.execute(t.insert().values(platform=platform, chat_id=chat_id, agency=agency))
+
+    def unsubscribe(self, platform: str, chat_id: str) -> int:
+        t = s.subscriptions
+        with write(self._engine) as conn:
+            deleted = conn.execute(
+                t.delete().where(t.c.platform == platform, t.c.chat_id == chat_id)
+            )
+            return int(deleted.rowcount)
+
+    def subscriptions(self, platform: str) -> list[tuple[str, str]]:
+        t = s.subscriptions
+        stmt = (
+            sa.select(t.c.chat_id, t.c.agency)
+            .where(t.c.platform == platform)
+            .order_by(t.c.chat_id, t.c.agency)
+        )
+        with translated(), self._engine.connect() as conn:
+            return [(r.chat_id, r.agency) for r in conn.execute(stmt)]
+
+
+class SqlChannelStateStore:
+    """Rotating channel credentials (key → value) and seen webhook message ids."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def get_value(self, key: str) -> str | None:
+        with translated(), self._engine.connect() as conn:
+            found = conn.execute(sa.select(s.kv.c.value).where(s.kv.c.key == key)).scalar()
+        return str(found) if found is not None else None
+
+    def set_value(self, key: str, value: str) -> None:
+        with write(self._engine) as conn:
+            _upsert(conn, s.kv, {"key": key}, {"value": value})
+
+    def first_sighting(self, platform: str, message_id: str) -> bool:
+        t = s.seen_messages
+        try:
+            with write(self._engine) as conn:
+                seen = conn.execute(
+                    sa.select(sa.literal(1)).where(
+                        t.c.platform == platform, t.c.message_id == message_id
+                    )
+                ).first()
+                if seen is not None:
+                    return False
+                conn.execute(
+                    t.insert().values(platform=platform, message_id=message_id, seen_at=_now())
+                )
+        except StoreError as exc:
+            # two workers inserting the same id at once: the loser has seen it before
+            if isinstance(exc.__cause__, IntegrityError):
+                return False
+            raise
+        return True
+
+
+class SqlJobStore:
+    """Ingest jobs: created running, finished with their outcome."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def create(self, kind: str, source: str) -> Job:
+        now = _now()
+        job_id = uuid.uuid4().hex
+        with write(self._engine) as conn:
+            conn.execute(
+                s.jobs.insert().values(
+                    id=job_id,
+                    kind=kind,
+                    source=source,
+                    status="running",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        return Job(job_id, kind, source, "running", now, now)
+
+    def finish(
+        self, job_id: str, status: str, *, result: dict[str, Any] | None, detail: str | None
+    ) -> None:
+        j = s.jobs
+        with write(self._engine) as conn:
+            conn.execute(
+                j.update()
+                .where(j.c.id == job_id)
+                .values(status=status, result=result, detail=detail, updated_at=_now())
+            )
+
+    def get(self, job_id: str) -> Job | None:
+        j = s.jobs
+        with translated(), self._engine.connect() as conn:
+            row = conn.execute(sa.select(j).where(j.c.id == job_id)).mappings().first()
+        return _job(row) if row else None
+
+    def abandon_running(self, detail: str) -> int:
+        j = s.jobs
+        with write(self._engine) as conn:
+            updated = conn.execute(
+                j.update()
+                .where(j.c.status == "running")
+                .values(status="failed", detail=detail, updated_at=_now())
+            )
+            return int(updated.rowcount)
+
+
+def _job(row: RowMapping) -> Job:
+    return Job(
+        id=row["id"],
+        kind=row["kind"],
+        source=row["source"],
+        status=row["status"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        result=dict(row["result"]) if row["result"] is not None else None,
+        detail=row["detail"],
+    )
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class SqlEmbeddingCache:
+    """Vectors keyed by (model, sha256 of the text)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def get(self, model: str, texts: Iterable[str]) -> dict[str, list[float]]:
+        e = s.embeddings
+        by_hash = {_text_hash(t): t for t in texts}
+        keys = list(by_hash)
+        found: dict[str, list[float]] = {}
+        with translated(), self._engine.connect() as conn:
+            for start in range(0, len(keys), _IN_BATCH):
+                stmt = sa.select(e.c.text_hash, e.c.vector).where(
+                    e.c.model == model, e.c.text_hash.in_(keys[start : start + _IN_BATCH])
+                )
+                for row in conn.execute(stmt):
+                    found[by_hash[row.text_hash]] = list(row.vector)
+        return found
+
+    def put(self, model: str, vectors: dict[str, list[float]]) -> None:
+        if not vectors:
+            return
+        e = s.embeddings
+        rows = {_text_hash(t): v for t, v in vectors.items()}
+        with write(self._engine) as conn:
+            hashes = list(rows)
+            for start in range(0, len(hashes), _IN_BATCH):
+                conn.execute(
+                    e.delete().where(
+                        e.c.model == model, e.c.text_hash.in_(hashes[start : start + _IN_BATCH])
+                    )
+                )
+            conn.execute(
+                e.insert(), [{"model": model, "text_hash": h, "vector": v} for h, v in rows.items()]
+            )
