@@ -265,8 +265,8 @@ class _Grammar:
                 if atom:
                     stop, p = atom
                     assert p.start is not None and p.end is not None
-                    last = p.end if inclusive or p.unit == "day" else p.start - timedelta(days=1)
-                    return stop, Period(None, last)
+                    until = p.end if inclusive or p.unit == "day" else p.start - timedelta(days=1)
+                    return stop, Period(None, until)
         if m := self.after.match(f, i):
             atom = self.atom(f, m.end(), ctx)
             if atom:
