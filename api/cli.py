@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from api.container import build_container
 from domain.errors import DocumentNotFoundError
 from domain.settings import Settings
+
+if TYPE_CHECKING:
+    from retrieval.service import Assistant
 
 app = typer.Typer(help="Trợ lý Kế hoạch — hỏi đáp về các kế hoạch của tỉnh.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -175,19 +179,42 @@ def ask(
 
 @app.command("eval")
 def evaluate(
-    qa: Annotated[Path, typer.Option("--qa", help="Tệp JSONL câu hỏi và đáp án")],
+    qa: Annotated[
+        list[Path] | None, typer.Option("--qa", help="Tệp JSONL câu hỏi và đáp án (lặp lại được)")
+    ] = None,
+    conversations: Annotated[
+        list[Path] | None,
+        typer.Option("--conversations", help="Tệp JSONL hội thoại nhiều lượt (lặp lại được)"),
+    ] = None,
     show_failures: Annotated[bool, typer.Option("--failures")] = False,
 ) -> None:
-    """Chấm một bộ câu hỏi (quy tắc của shared/eval/README.md)."""
-    from api.evaluation import evaluate_file
+    """Chấm các bộ câu hỏi và hội thoại (quy tắc của shared/eval/README.md), đặt cạnh nhau."""
+    from api.container import build_assistant
+    from api.evaluation import evaluate_conversations, evaluate_file
 
-    container = build_container(Settings())
-    report = evaluate_file(qa, container.assistant)
+    if not qa and not conversations:
+        console.print("Cần ít nhất một tệp --qa hoặc --conversations.")
+        raise typer.Exit(code=2)
+    settings = Settings()
+    container = build_container(settings)
+    lines: list[str] = []
+    for path in qa or []:
+        report = evaluate_file(path, container.assistant)
+        if show_failures:
+            lines += report.failures
+        lines += [f"{path.name}: {line}" for line in report.summary()]
+    for path in conversations or []:
+
+        def assistant_for(today: date) -> Assistant:
+            fixed = settings.model_copy(update={"today": today})
+            return build_assistant(fixed, container.stores, container.index, container.gazetteer)
+
+        talk = evaluate_conversations(path, assistant_for)
+        if show_failures:
+            lines += talk.failures
+        lines += [f"{path.name}: {line}" for line in talk.summary()]
     container.close()
-    if show_failures:
-        for line in report.failures:
-            console.print(line, highlight=False)
-    for line in report.summary():
+    for line in lines:
         console.print(line, highlight=False)
 
 

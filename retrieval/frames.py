@@ -1,0 +1,254 @@
+"""A question as a frame: the fields it asks and the slots that narrow them (SEMANTICS.md).
+
+Fields come from the asked-field model (:mod:`retrieval.asked`); slots from general grammars:
+the agency gazetteer, the period grammar (:mod:`domain.periods`), and the words of
+``retrieval/data/frames.json`` for roles, statuses, yes/no, task references and follow-up
+marks. Nothing here knows a plan or a dev question: a new phrasing is a line of data.
+
+Usage example::
+
+    frame = read_frame("sở nội vụ có việc gì phải xong trong 6 tháng cuối năm ko",
+                       gazetteer, date(2026, 11, 18))
+    frame.agency, frame.period          # "Sở Nội vụ", Period(2026-07-01 .. 2026-12-31)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from domain.agencies import Gazetteer
+from domain.periods import Period, find_periods
+from retrieval.asked import AskedFields
+from retrieval.normalise import Normalised, normalise
+
+__all__ = ["TASK_FIELDS", "Frame", "TaskRef", "read_frame"]
+
+# The fields a task record answers.
+TASK_FIELDS = frozenset({"lead", "coordinating", "output", "deadline"})
+_NUMBER = r"(\d{1,3}[a-z]?)"
+
+
+@cache
+def _words() -> dict[str, Any]:
+    raw = resources.files("retrieval").joinpath("data/frames.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+def _phrase(words: list[str] | dict[str, Any]) -> str:
+    ordered = sorted(words, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered) + ")"
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """How a question points at a task: by its number, a position in the last list shown,
+    words of its name, or back at what was just shown."""
+
+    number: str | None = None
+    ordinal: int | None = None  # 1-based; negative counts from the end
+    words: str | None = None
+    previous: bool = False
+    other: bool = False  # "cái kia": the one of two not just answered
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a question asks and what it names."""
+
+    fields: frozenset[str]
+    agency: str | None = None
+    agencies: tuple[str, ...] = ()
+    role: str | None = None  # as the question says it; None when it says none
+    period: Period | None = None
+    status: str | None = None
+    task: TaskRef | None = None
+    yes_no: bool = False
+    opener: bool = False  # "còn …", "thế …", "… thì sao": continues the last frame
+    narrow: bool = False  # "… thôi", "trong đó …": narrows the last list
+    page: bool = False  # "xem tiếp": the next part of the last list
+    within_days: int | None = None
+    topic: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def task_fields(self) -> frozenset[str]:
+        return self.fields & TASK_FIELDS
+
+    @property
+    def asks_set(self) -> bool:
+        """A question about a set of tasks (a list or a count), not one task's fields."""
+        return bool(self.fields & {"list", "count"})
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["fields"] = sorted(self.fields)
+        if self.period is not None:
+            data["period"] = {
+                "start": self.period.start.isoformat() if self.period.start else None,
+                "end": self.period.end.isoformat() if self.period.end else None,
+                "unit": self.period.unit,
+            }
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Frame:
+        period = data.get("period")
+        task = data.get("task")
+        return cls(
+            fields=frozenset(data.get("fields", ())),
+            agency=data.get("agency"),
+            agencies=tuple(data.get("agencies", ())),
+            role=data.get("role"),
+            period=Period(
+                date.fromisoformat(period["start"]) if period["start"] else None,
+                date.fromisoformat(period["end"]) if period["end"] else None,
+                period.get("unit"),
+            )
+            if period
+            else None,
+            status=data.get("status"),
+            task=TaskRef(**task) if task else None,
+            yes_no=bool(data.get("yes_no")),
+            within_days=data.get("within_days"),
+            topic=tuple(data.get("topic", ())),
+        )
+
+    def with_slots(self, other: Frame) -> Frame:
+        """This frame with the slots ``other`` names put in place of its own."""
+        return replace(
+            self,
+            agency=other.agency or self.agency,
+            agencies=other.agencies or self.agencies,
+            role=other.role or (self.role if not other.agency else None),
+            period=other.period or self.period,
+            status=other.status or self.status,
+            within_days=other.within_days or self.within_days,
+        )
+
+
+class _Grammar:
+    def __init__(self) -> None:
+        w = _words()
+        self.roles: list[tuple[str, re.Pattern[str]]] = [
+            (role, re.compile(rf"\b{_phrase(words)}\b")) for role, words in w["roles"].items()
+        ]
+        self.statuses: list[tuple[str, re.Pattern[str]]] = [
+            (status, re.compile(rf"\b{_phrase(words)}\b"))
+            for status, words in w["statuses"].items()
+        ]
+        self.role_negation = re.compile(rf"\b{_phrase(w['role_negation'])}\s+(?:\w+\s+){{0,2}}$")
+        plain_yes_no = [p for p in w["yes_no"] if "..." not in p]
+        self.yes_no = re.compile(rf"\b{_phrase(plain_yes_no)}\b")
+        self.co_khong = re.compile(r"\b(?:co|da)\b.+\b(?:khong|chua)\s*$")
+        self.ordinal_words: dict[str, int] = {
+            " ".join(k.split()): int(v) for k, v in w["ordinals"].items()
+        }
+        nouns = _phrase(w["item_nouns"])
+        # "nhiệm vụ cuối" is a position, "nhiệm vụ cuối năm" a period
+        not_period = r"(?!\s+(?:nam|thang|quy|tuan|ky|tu)\b)"
+        self.ordinal = re.compile(rf"\b{nouns}\s+(?P<o>{_phrase(w['ordinals'])})\b{not_period}")
+        self.bare_ordinal = re.compile(r"^(?P<o>" + _phrase(w["ordinals"]) + r")\b")
+        self.number = re.compile(
+            rf"\b(?:nhiem vu|nv|viec|tieu chi|chi tieu|muc|stt)\s*(?:so|thu|stt)?\s*{_NUMBER}\b"
+        )
+        self.pointer = re.compile(rf"\b{nouns}\s+{_phrase(w['pointers'])}\b")
+        self.other_item = re.compile(rf"\b{_phrase(w['other_item'])}\b")
+        self.opener = re.compile(rf"^{_phrase(w['follow_up_openers'])}\b")
+        self.closer = re.compile(rf"\b{_phrase(w['follow_up_closers'])}\s*$")
+        self.narrow = re.compile(rf"(?:^|\s){_phrase(w['narrowing'])}(?:\s|$)")
+        self.pick = re.compile(rf"^{_phrase(w['picking'])}\s+(?P<words>.+)$")
+        self.page = re.compile(
+            rf"^(?:{_phrase(w['follow_up_openers'])}\s+)?{_phrase(w['paging'])}\b"
+        )
+        self.plan_year = re.compile(rf"\b{_phrase(w['plan_words'])}\s+(?:so\s+)?(?:nam\s+)?$")
+
+
+@cache
+def _grammar() -> _Grammar:
+    return _Grammar()
+
+
+def read_frame(
+    question: str | Normalised,
+    gazetteer: Gazetteer,
+    today: date,
+    *,
+    model: AskedFields | None = None,
+    anchor: date | None = None,
+    year: int | None = None,
+    topic: tuple[str, ...] = (),
+) -> Frame:
+    """Read what ``question`` asks and names.
+
+    :param gazetteer: the agencies a question may name (with the active plans' own names).
+    :param today: the reference date of periods and statuses.
+    :param anchor: what relative periods count from in a follow-up ("quý sau").
+    :param year: a year the conversation set, for months named without one.
+    :param topic: the question's content words, when the caller has them.
+    """
+    text = question if isinstance(question, Normalised) else normalise(question)
+    folded = text.folded
+    g = _grammar()
+    fields = set((model or AskedFields.default()).predict(text.text))
+    agencies = tuple(gazetteer.find(text.text))
+    periods = find_periods(text.text, today, anchor=anchor, year=year)
+    # "kế hoạch năm 2025" names a plan, not a period
+    periods = [p for p in periods if not g.plan_year.search(folded[: p.span[0]])]
+    rest = folded
+    for p in reversed(periods):
+        rest = rest[: p.span[0]] + " " + rest[p.span[1] :]
+    role = _role(rest, g)
+    status = next((s for s, pattern in g.statuses if pattern.search(rest)), None)
+    yes_no = bool(g.yes_no.search(rest) or g.co_khong.search(rest))
+    if yes_no:
+        fields.add("confirm")
+    task = _task_ref(rest, g)
+    within_days = None
+    period = periods[0].period if periods else None
+    if period and status == "upcoming" and period.start == today and period.end:
+        # "sắp đến hạn trong 60 ngày tới": the window of the status, not a period
+        within_days, period = (period.end - today).days, None
+    return Frame(
+        fields=frozenset(fields),
+        agency=agencies[0] if agencies else None,
+        agencies=agencies,
+        role=role if agencies else None,
+        period=period,
+        status=status,
+        task=task,
+        yes_no=yes_no,
+        opener=bool(g.opener.search(folded) or g.closer.search(folded)),
+        narrow=bool(g.narrow.search(folded)),
+        page=bool(g.page.search(folded)),
+        within_days=within_days,
+        topic=topic,
+    )
+
+
+def _role(folded: str, g: _Grammar) -> str | None:
+    """The role the question names; "không tính nhiệm vụ phối hợp" names none."""
+    for role, pattern in g.roles:
+        for m in pattern.finditer(folded):
+            if not g.role_negation.search(folded[: m.start()]):
+                return role
+    return None
+
+
+def _task_ref(folded: str, g: _Grammar) -> TaskRef | None:
+    if m := g.pick.search(folded):
+        return TaskRef(words=m.group("words"))
+    if m := g.ordinal.search(folded) or g.bare_ordinal.search(folded):
+        return TaskRef(ordinal=g.ordinal_words[" ".join(m.group("o").split())])
+    if m := g.number.search(folded):
+        return TaskRef(number=m.group(1))
+    if g.other_item.search(folded):
+        return TaskRef(other=True)
+    if g.pointer.search(folded):
+        return TaskRef(previous=True)
+    return None
