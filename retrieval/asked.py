@@ -105,11 +105,27 @@ class AskedFields:
         asked = {f for f, p in probs.items() if p >= THRESHOLD}
         if not asked:
             asked = {max(probs, key=lambda f: probs[f])}
-        if "other" in asked and len(asked) > 1:
-            # "other" excludes the rest: keep whichever side the model is surer of
-            rest = max(p for f, p in probs.items() if f != "other")
-            asked = {"other"} if probs["other"] >= rest else asked - {"other"}
+        asked = _exclusive(asked, probs, "other", set(FIELDS) - {"other"})
+        # a document's facts and a task's fields are not asked together
+        asked = _exclusive(asked, probs, "document_fact", _TASK_SET)
+        if asked == {"confirm"}:
+            # a yes/no question confirms something: the likeliest field it is about
+            rest = {f: p for f, p in probs.items() if f not in ("confirm", "other")}
+            asked.add(max(rest, key=lambda f: rest[f]))
         return frozenset(asked)
+
+
+_TASK_SET = {"lead", "coordinating", "output", "deadline", "count", "list"}
+
+
+def _exclusive(asked: set[str], probs: dict[str, float], one: str, others: set[str]) -> set[str]:
+    """Keep ``one`` or the ``others`` it excludes, whichever the model is surer of."""
+    rivals = asked & others
+    if one not in asked or not rivals:
+        return asked
+    if probs[one] >= max(probs[f] for f in rivals):
+        return asked - rivals
+    return asked - {one}
 
 
 def _text(question: str) -> str:

@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any
 
 from domain.agencies import Gazetteer
-from domain.periods import Period, find_periods
+from domain.periods import Period, find_periods, fold_for_periods
 from retrieval.asked import AskedFields
 from retrieval.normalise import Normalised, normalise
 
@@ -74,6 +74,7 @@ class Frame:
     narrow: bool = False  # "… thôi", "trong đó …": narrows the last list
     page: bool = False  # "xem tiếp": the next part of the last list
     within_days: int | None = None
+    names_tasks: bool = False  # "nhiệm vụ", "việc", "đề án" … : the question is about tasks
     topic: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -116,6 +117,7 @@ class Frame:
             task=TaskRef(**task) if task else None,
             yes_no=bool(data.get("yes_no")),
             within_days=data.get("within_days"),
+            names_tasks=bool(data.get("names_tasks")),
             topic=tuple(data.get("topic", ())),
         )
 
@@ -166,6 +168,16 @@ class _Grammar:
         self.page = re.compile(
             rf"^(?:{_phrase(w['follow_up_openers'])}\s+)?{_phrase(w['paging'])}\b"
         )
+        task_nouns = _phrase(w["task_nouns"])
+        self.asks_list = re.compile(
+            rf"\b(?:nhung|cac|co)\s+(?:\w+\s+){{0,2}}?{task_nouns}\s+(?:\w+\s+){{0,6}}?(?:nao|gi)\b"
+            rf"|\b{task_nouns}\s+(?:nao|gi)\b|\blam\s+(?:nhung\s+)?(?:viec\s+)?gi\b"
+            rf"|\b(?:danh sach|liet ke)\b"
+        )
+        self.task_noun = re.compile(rf"\b{task_nouns}\b")
+        self.asks_count = re.compile(
+            rf"\b(?:bao nhieu|may|so luong|tong cong|tong so)\s+{task_nouns}\b"
+        )
         self.plan_year = re.compile(rf"\b{_phrase(w['plan_words'])}\s+(?:so\s+)?(?:nam\s+)?$")
 
 
@@ -193,22 +205,35 @@ def read_frame(
     :param topic: the question's content words, when the caller has them.
     """
     text = question if isinstance(question, Normalised) else normalise(question)
-    folded = text.folded
+    lower, folded = fold_for_periods(text.text)  # aligned: a match in one spans the other
     g = _grammar()
     fields = set((model or AskedFields.default()).predict(text.text))
     agencies = tuple(gazetteer.find(text.text))
     periods = find_periods(text.text, today, anchor=anchor, year=year)
     # "kế hoạch năm 2025" names a plan, not a period
     periods = [p for p in periods if not g.plan_year.search(folded[: p.span[0]])]
-    rest = folded
-    for p in reversed(periods):
-        rest = rest[: p.span[0]] + " " + rest[p.span[1] :]
+    rest, rest_lower = folded, lower
+    for p in reversed(periods):  # blanked out, keeping positions
+        blank = " " * (p.span[1] - p.span[0])
+        rest = rest[: p.span[0]] + blank + rest[p.span[1] :]
+        rest_lower = rest_lower[: p.span[0]] + blank + rest_lower[p.span[1] :]
     role = _role(rest, g)
     status = next((s for s, pattern in g.statuses if pattern.search(rest)), None)
     yes_no = bool(g.yes_no.search(rest) or g.co_khong.search(rest))
     if yes_no:
         fields.add("confirm")
-    task = _task_ref(rest, g)
+    task = _task_ref(rest_lower, rest, g)
+    # the shape of the question settles a list or a count the model may have missed
+    if g.asks_count.search(rest):
+        fields.add("count")
+    elif (
+        g.asks_list.search(rest)
+        and not fields & {"count", "target_value", "criterion_class"}
+        and not (task and task.number)  # "nhiệm vụ 27 phải làm gì" is one task
+    ):
+        fields.add("list")
+    if fields & {"list", "count"} and agencies:
+        fields -= {"lead", "coordinating", "other", "document_fact"}  # the agency's role, a slot
     within_days = None
     period = periods[0].period if periods else None
     if period and status == "upcoming" and period.start == today and period.end:
@@ -227,6 +252,7 @@ def read_frame(
         narrow=bool(g.narrow.search(folded)),
         page=bool(g.page.search(folded)),
         within_days=within_days,
+        names_tasks=bool(g.task_noun.search(rest)),
         topic=topic,
     )
 
@@ -240,15 +266,29 @@ def _role(folded: str, g: _Grammar) -> str | None:
     return None
 
 
-def _task_ref(folded: str, g: _Grammar) -> TaskRef | None:
+def _spelled_right(lower: str, match: re.Match[str]) -> bool:
+    """The words a match stands on were typed as the grammar means them, when typed with
+    diacritics ("đề án đô thị" is no pointer; "đề án đó" is)."""
+    spellings: dict[str, list[str]] = _words()["spellings"]
+    for word in re.findall(r"\w+", lower[match.start() : match.end()]):
+        allowed = spellings.get(fold_for_periods(word)[1])
+        if allowed and not word.isascii() and word not in allowed:
+            return False
+    return True
+
+
+def _task_ref(lower: str, folded: str, g: _Grammar) -> TaskRef | None:
+    def found(pattern: re.Pattern[str]) -> re.Match[str] | None:
+        return next((m for m in pattern.finditer(folded) if _spelled_right(lower, m)), None)
+
     if m := g.pick.search(folded):
         return TaskRef(words=m.group("words"))
-    if m := g.ordinal.search(folded) or g.bare_ordinal.search(folded):
+    if m := found(g.ordinal) or found(g.bare_ordinal):
         return TaskRef(ordinal=g.ordinal_words[" ".join(m.group("o").split())])
     if m := g.number.search(folded):
         return TaskRef(number=m.group(1))
-    if g.other_item.search(folded):
+    if found(g.other_item):
         return TaskRef(other=True)
-    if g.pointer.search(folded):
+    if found(g.pointer):
         return TaskRef(previous=True)
     return None

@@ -21,14 +21,18 @@ from retrieval.answer import (
     names_task_number,
     trim,
 )
+from retrieval.dialogue import State, Step, own_topic, resolve
+from retrieval.frames import Frame
 from retrieval.llm import ChatModel
-from retrieval.query import Intent, Query, understand
+from retrieval.query import Intent, Query, understand, with_frame
 from retrieval.search import HybridRetriever
 from retrieval.templates import Prompts
 from stores import ConversationStore, RecordStore, TaskQuery, VersionStore
 from stores.vectors import ChunkHit
 
 __all__ = ["Answer", "Assistant", "Source"]
+
+Handler = Callable[[Step, "Query", "list[str] | None", "dict[str, str]", State], "Answer"]
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +47,10 @@ DENSE_WORDS = 10
 TASK_PREFERENCE = 0.1
 _LIST_LIMIT = 1400
 _TASK_NAME_LIMIT = 150
-# "còn cơ quan phối hợp?", "nhiệm vụ đó hạn khi nào?": a question that names no topic of
-# its own, or points back with "đó/này/trên", continues the previous one.
-_FOLLOW_UP = re.compile(
-    r"^(con|the con|vay con)\b|\b(nhiem vu|viec|de an|ke hoach) (do|nay|tren)\b"
-)
-_POINTERS = frozenset("con do nay tren vay".split())
+# Tasks a field follow-up answers one by one; more, and it asks which one is meant.
+_MAX_EACH = 5
+# Lines a count answer lists under its number (SEMANTICS §4: a chat answer stays short).
+_COUNT_LINES = 5
 _MAX_SOURCES = 4
 
 
@@ -82,6 +84,7 @@ class Answer:
     tasks: list[TaskRecord] = field(default_factory=list)
     intent: str = "general"
     titles: dict[str, str] = field(default_factory=dict)
+    shown: int = 0  # how many of ``tasks`` the text lists (the rest: "… và N nhiệm vụ khác")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,19 +125,119 @@ class Assistant:
     # -- entry point ------------------------------------------------------------------------
 
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
-        """Answer ``question``; follow-ups resolve against the conversation's last task."""
+        """Answer ``question``; within ``conversation_id`` follow-ups resolve against what
+        the last turns showed (SEMANTICS §5)."""
         documents = {d.id: d for d in self._versions.active_documents()}
         query = understand(question, self._known_agencies(documents.values()), self._today())
         titles = {d.id: _short_title(d) for d in documents.values()}
         scope = self._document_scope(query, documents)
-        previous = self._conversations.get(conversation_id) if conversation_id else None
-        answer = self._answer(query, scope, titles, previous)
+        stored = self._conversations.get(conversation_id) if conversation_id else None
+        state = State.from_json(stored)
+        assert query.frame is not None
+        step = resolve(
+            query.frame, own_topic(query.topic, query.task_number), state, text=query.text
+        )
+        answer = self._handlers[step.kind](step, query, scope, titles, state)
         if conversation_id:
-            # the task a follow-up refers to: the one just answered, else the earlier one
-            task = answer.tasks[0] if len(answer.tasks) == 1 else None
-            ref = [task.document_id, task.number] if task else (previous or {}).get("task")
-            self._conversations.save(conversation_id, {"task": ref, "question": question})
+            self._conversations.save(conversation_id, _next_state(state, step, answer).to_json())
         return answer
+
+    # -- one handler per kind of step ------------------------------------------------------
+
+    @property
+    def _handlers(self) -> dict[str, Handler]:
+        return {
+            "new": self._on_new,
+            "set": self._on_set,
+            "tasks": self._on_tasks,
+            "page": self._on_page,
+            "ask_back": self._on_ask_back,
+        }
+
+    def _on_new(
+        self, step: Step, query: Query, scope: list[str] | None, titles: dict[str, str], _: State
+    ) -> Answer:
+        if step.frame is not query.frame:
+            query = with_frame(query, step.frame)
+        return self._answer(query, scope, titles)
+
+    def _on_set(
+        self, step: Step, query: Query, scope: list[str] | None, titles: dict[str, str], _: State
+    ) -> Answer:
+        # a list narrowed or with a slot replaced: its own words are not a topic
+        return self._answer(replace(with_frame(query, step.frame), topic=()), scope, titles)
+
+    def _on_tasks(
+        self, step: Step, query: Query, scope: list[str] | None, titles: dict[str, str], _: State
+    ) -> Answer:
+        by_key = {(t.document_id, t.number): t for t in self._records.tasks(TaskQuery())}
+        tasks = [by_key[i] for i in step.items if i in by_key]
+        if not tasks:
+            return self._on_ask_back(step, query, scope, titles, _)
+        words = own_topic(query.topic, query.task_number)
+        if len(tasks) > 1 and words:
+            # "kết quả của nhiệm vụ STEM?": the words pick among the tasks shown
+            lexical = self._retriever.lexical
+            picked = [t for t in tasks if coverage(words, t.indexed_text(), lexical) >= 0.5]
+            tasks = picked or tasks
+        if len(tasks) > _MAX_EACH:
+            text = self._t.render("ask_which_of", count=len(tasks))
+            return Answer(text, False, intent="clarify", titles=titles)
+        if not step.frame.task_fields and "confirm" not in step.frame.fields:
+            return self._beyond_fields(query, tasks, titles)
+        query = with_frame(query, step.frame)
+        answers = [self._task_answer(query, task, None, titles) for task in tasks]
+        if len(answers) == 1:
+            return answers[0]
+        lines = [a.answer for a in answers]
+        sources = [s for a in answers for s in a.sources]
+        return Answer(
+            "\n".join(f"• {x}" for x in lines), True, sources, tasks, query.intent.value, titles
+        )
+
+    def _beyond_fields(
+        self, query: Query, tasks: list[TaskRecord], titles: dict[str, str]
+    ) -> Answer:
+        """A follow-up about the tasks shown that no task field answers ("kinh phí?"): their
+        own text may say it; else the plan does not (found: false)."""
+        topic = own_topic(query.topic)
+        for task in tasks:
+            text = task.indexed_text()
+            if topic and coverage(topic, text, self._retriever.lexical) >= 0.99:
+                return self._task_answer(
+                    with_frame(
+                        query,
+                        replace(query.frame or Frame(frozenset()), fields=frozenset({"other"})),
+                    ),
+                    task,
+                    None,
+                    titles,
+                )
+        values = _task_values(tasks[0], titles)
+        return Answer(
+            self._t.render("not_in_task", **values), False, intent="beyond", titles=titles
+        )
+
+    def _on_page(
+        self,
+        step: Step,
+        query: Query,
+        scope: list[str] | None,
+        titles: dict[str, str],
+        state: State,
+    ) -> Answer:
+        by_key = {(t.document_id, t.number): t for t in self._records.tasks(TaskQuery())}
+        rest = [by_key[i] for i in state.listed[state.shown :] if i in by_key]
+        if not rest:
+            return Answer(self._t.render("page_end"), True, intent="page", titles=titles)
+        header = self._t.render("more", count=len(rest)).lstrip("… ").capitalize()
+        page = self._task_list(header, rest, with_frame(query, step.frame), titles)
+        return replace(page, intent="page")
+
+    def _on_ask_back(
+        self, step: Step, query: Query, scope: list[str] | None, titles: dict[str, str], _: State
+    ) -> Answer:
+        return Answer(self._t.render("ask_which"), False, intent="clarify", titles=titles)
 
     # -- structured entry points for commands (bots) ----------------------------------------
 
@@ -172,22 +275,13 @@ class Assistant:
 
     # -- routing ----------------------------------------------------------------------------
 
-    def _answer(
-        self,
-        query: Query,
-        scope: list[str] | None,
-        titles: dict[str, str],
-        previous: dict[str, Any] | None,
-    ) -> Answer:
+    def _answer(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
         if query.intent is Intent.AGENCY_TASKS and query.agencies:
             return self._agency_tasks(query, scope, titles)
         if query.intent is Intent.TASK_LIST:
             return self._task_list_of_plans(query, scope, titles)
         if query.intent is Intent.DUE:
-            # "Sở X phải hoàn thành những nhiệm vụ nào trong năm 2026?": any part it takes,
-            # unless the question says "chủ trì" or "phối hợp"
-            named_role = "chu tri" in query.folded or "phoi hop" in query.folded
-            return self._due_tasks(query, scope, titles, role=query.role if named_role else "any")
+            return self._due_tasks(query, scope, titles, role=query.role)
         # "Nhiệm vụ 27 là gì?" names a task without asking one field of it
         names_task = query.task_number is not None and query.intent is Intent.GENERAL
         if query.intent in _TASK_INTENTS or names_task:
@@ -203,7 +297,7 @@ class Assistant:
                 return in_text if in_text.found else numbered
             # a task number no record has is looked for in the text, never swapped for another
             task, hit, task_cov = (
-                (None, None, 0.0) if query.task_number else self._find_task(query, scope, previous)
+                (None, None, 0.0) if query.task_number else self._find_task(query, scope)
             )
             if task is not None:
                 prose = self._evidence(query, scope, record="prose")
@@ -214,15 +308,11 @@ class Assistant:
     # -- task questions ---------------------------------------------------------------------
 
     def _find_task(
-        self, query: Query, scope: list[str] | None, previous: dict[str, Any] | None
+        self, query: Query, scope: list[str] | None
     ) -> tuple[TaskRecord | None, ChunkHit | None, float]:
         """The task a question is about, the chunk that found it, and its topic coverage."""
         tasks = {(t.document_id, t.number): t for t in self._records.tasks(TaskQuery())}
         titles = self._titles()
-        if previous and previous.get("task") and _is_follow_up(query):
-            doc, number = previous["task"]
-            if (doc, number) in tasks:
-                return tasks[(doc, number)], None, 1.0
         hits = self._retriever.search(
             query.search_text,
             k=10,
@@ -293,17 +383,14 @@ class Assistant:
     ) -> Answer:
         values = _task_values(task, titles)
         intent = query.intent
-        if intent is Intent.COORDINATING:
-            name = "coordinating" if task.coordinating_agencies else "no_coordinating"
-        elif intent is Intent.OUTPUT:
-            name = "output" if task.output else "no_output"
-        elif intent is Intent.LEAD:
-            name = "lead"
-        elif intent is Intent.GENERAL:
-            name = "task"
+        frame = query.frame
+        fields = [f for f in _FIELD_ORDER if frame is not None and f in frame.fields]
+        if frame is not None and "confirm" in frame.fields:
+            text = self._confirmation(frame, task, values) or self._field_text(
+                fields, intent, task, values
+            )
         else:
-            name = "deadline"
-        text = self._t.render(name, **values)
+            text = self._field_text(fields, intent, task, values)
         source = Source(
             task.document_id,
             titles.get(task.document_id, ""),
@@ -312,6 +399,65 @@ class Assistant:
             hit.score if hit else 1.0,
         )
         return Answer(text, True, [source], [task], intent.value, titles)
+
+    def _field_text(
+        self, fields: list[str], intent: Intent, task: TaskRecord, values: dict[str, object]
+    ) -> str:
+        """One field in its sentence; several in one line (SEMANTICS §4: answer each)."""
+        if len(fields) > 1:
+            parts = "; ".join(self._t.render(f"part_{f}", **values) for f in fields)
+            return self._t.render("task_fields", parts=parts, **values)
+        if intent is Intent.COORDINATING:
+            name = "coordinating" if task.coordinating_agencies else "no_coordinating"
+        elif intent is Intent.OUTPUT:
+            name = "output" if task.output else "no_output"
+        elif intent is Intent.LEAD:
+            name = "lead"
+        elif intent is Intent.DEADLINE:
+            name = "deadline"
+        else:
+            name = "task"
+        return self._t.render(name, **values)
+
+    def _confirmation(
+        self, frame: Frame, task: TaskRecord, values: dict[str, object]
+    ) -> str | None:
+        """ "Đúng"/"Không" first, then the fact that settles it; None when nothing is checked."""
+        if frame.agency:
+            key = agency_key(self._gazetteer.canonical(frame.agency))
+
+            def named(pool: tuple[str, ...]) -> bool:
+                return any(key in agency_key(self._gazetteer.canonical(a)) for a in pool)
+
+            leads, coordinates = named(task.lead_agencies), named(task.coordinating_agencies)
+            role = frame.role or ("lead" if "lead" in frame.fields else None)
+            if role is None and "coordinating" in frame.fields:
+                role = "coordinating"
+            holds = {"lead": leads, "coordinating": coordinates}.get(
+                role or "", leads or coordinates
+            )
+            if leads:
+                fact = self._t.render("agency_leads", agency=frame.agency, **values)
+            elif coordinates:
+                fact = self._t.render("agency_coordinates", agency=frame.agency, **values)
+            else:
+                fact = self._t.render("agency_not_in_task", agency=frame.agency, **values)
+            return self._t.render("confirm_yes" if holds else "confirm_no", fact=fact)
+        if frame.status in ("open", "overdue") or "deadline" in frame.fields:
+            end = task.deadline.end
+            ongoing = bool(task.deadline.recurring) or end is None
+            still_open = ongoing or (end is not None and end >= self._today())
+            if ongoing:
+                fact = self._t.render("status_ongoing", **values)
+            elif still_open:
+                fact = self._t.render("status_open", **values)
+            else:
+                fact = self._t.render("status_overdue", **values)
+            if frame.status is None:
+                return fact
+            holds = still_open if frame.status == "open" else not still_open
+            return self._t.render("confirm_yes" if holds else "confirm_no", fact=fact)
+        return None
 
     def _agency_tasks(
         self,
@@ -375,49 +521,69 @@ class Assistant:
         return self._task_list(header, tasks, query, titles)
 
     def _due_tasks(
-        self, query: Query, scope: list[str] | None, titles: dict[str, str], role: str = "any"
+        self, query: Query, scope: list[str] | None, titles: dict[str, str], role: str = "lead"
     ) -> Answer:
+        """Tasks due in a period and/or of a status, of an agency or of all (SEMANTICS §2)."""
         today = self._today()
         agency = query.agencies[0] if query.agencies else None
+        start, end = query.period or (None, None)
+        status = query.status
+        if status is None and query.period is None:
+            status = "upcoming"
+        filters = TaskQuery(
+            agency=agency,
+            role=role,
+            due_from=start,
+            due_to=end,
+            status=status,
+            today=today,
+            within_days=query.within_days or 30,
+        )
+        parts = []
+        if status:
+            parts.append(
+                {
+                    "overdue": "đã qua thời hạn",
+                    "upcoming": f"đến hạn trong {query.within_days or 30} ngày tới",
+                    "open": "còn hạn",
+                    "recurring": "thực hiện thường xuyên, định kỳ",
+                }[status]
+            )
         if query.period:
-            task_query = TaskQuery(
-                agency=agency,
-                role=role,
-                due_from=query.period[0],
-                due_to=query.period[1],
-                today=today,
-            )
-            what = f"đến hạn từ {query.period[0]:%d/%m/%Y} đến {query.period[1]:%d/%m/%Y}"
-        else:
-            task_query = TaskQuery(
-                agency=agency,
-                role=role,
-                status=query.status,
-                today=today,
-                within_days=query.within_days or 30,
-            )
-            what = (
-                "đã quá hạn"
-                if query.status == "overdue"
-                else f"đến hạn trong {query.within_days or 30} ngày tới"
-            )
+            parts.append(_period_text(start, end))
+        what = ", ".join(parts)
         if agency:
             what += f" của {agency}"
-        tasks = [t for t in self._records.tasks(task_query) if not scope or t.document_id in scope]
+        tasks = self._filtered(filters, scope)
         tasks.sort(key=lambda t: t.deadline.end or date.max)
+        extra = ""
+        if agency and role == "lead" and not (query.frame and query.frame.role):
+            # no role said: the tasks it leads, and how many more it takes part in
+            others = self._filtered(replace(filters, role="coordinating"), scope)
+            if others:
+                extra = self._t.render("coordinates_also", agency=agency, count=len(others))
         if not tasks:
+            text = self._t.render("no_tasks", what=what)
             return Answer(
-                self._t.render("no_tasks", what=what),
+                f"{text}\n{extra}" if extra else text,
                 True,
                 intent=query.intent.value,
                 titles=titles,
             )
         header = self._t.render("due_header", count=len(tasks), what=what)
-        return self._task_list(header, tasks, query, titles)
+        answer = self._task_list(header, tasks, query, titles)
+        if status == "overdue":
+            extra = "\n".join(x for x in (extra, self._t.render("overdue_note")) if x)
+        return replace(answer, answer=f"{answer.answer}\n{extra}") if extra else answer
+
+    def _filtered(self, task_query: TaskQuery, scope: list[str] | None) -> list[TaskRecord]:
+        return [t for t in self._records.tasks(task_query) if not scope or t.document_id in scope]
 
     def _task_list(
         self, header: str, tasks: Sequence[TaskRecord], query: Query, titles: dict[str, str]
     ) -> Answer:
+        counting = query.frame is not None and "count" in query.frame.fields
+        max_lines = _COUNT_LINES if counting else len(tasks)
         lines = [header]
         shown: list[TaskRecord] = []
         several = len({t.document_id for t in tasks}) > 1
@@ -438,7 +604,7 @@ class Assistant:
             if several and task.document_id != group:
                 title = titles.get(task.document_id, task.document_id)
                 new.insert(0, self._t.render("plan_group", title=title))
-            if sum(len(x) + 1 for x in lines + new) > _LIST_LIMIT:
+            if sum(len(x) + 1 for x in lines + new) > _LIST_LIMIT or len(shown) >= max_lines:
                 break
             lines.extend(new)
             shown.append(task)
@@ -451,7 +617,15 @@ class Assistant:
             )
             for t in shown[: _MAX_SOURCES * 2]
         ]
-        return Answer("\n".join(lines), True, sources, list(tasks), query.intent.value, titles)
+        return Answer(
+            "\n".join(lines),
+            True,
+            sources,
+            list(tasks),
+            query.intent.value,
+            titles,
+            shown=len(shown),
+        )
 
     def _narrow_by_topic(self, query: Query, tasks: list[TaskRecord]) -> list[TaskRecord]:
         """Keep the tasks that match the question's own words ("những đề án nào")."""
@@ -573,6 +747,8 @@ class Assistant:
 
 
 _TASK_INTENTS = (Intent.DEADLINE, Intent.LEAD, Intent.COORDINATING, Intent.OUTPUT)
+# The order several asked fields are answered in.
+_FIELD_ORDER = ("lead", "coordinating", "output", "deadline")
 _SCOPE_WORDS = frozenset("nghi quyet nq 57 tw ke hoach kh xay dung nhung nao gi".split())
 
 
@@ -581,9 +757,14 @@ def _own_topic(query: Query) -> list[str]:
     return [w for w in query.topic if w not in _SCOPE_WORDS and w != query.task_number]
 
 
-def _is_follow_up(query: Query) -> bool:
-    own_topic = [w for w in query.topic if w not in _POINTERS]
-    return len(own_topic) <= 1 or bool(_FOLLOW_UP.search(query.folded))
+def _period_text(start: date | None, end: date | None) -> str:
+    if start and end:
+        return f"đến hạn từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}"
+    if end:
+        return f"có hạn đến hết ngày {end:%d/%m/%Y}"
+    if start:
+        return f"có hạn từ ngày {start:%d/%m/%Y} trở đi"
+    return "có thời hạn"
 
 
 def _scope_text(tasks: Sequence[TaskRecord], titles: dict[str, str]) -> str:
@@ -621,3 +802,24 @@ def _sources(hits: Sequence[ChunkHit], titles: dict[str, str]) -> list[Source]:
         Source(h.document_id, titles.get(h.document_id, ""), h.locator, h.text, h.score)
         for h in hits[:_MAX_SOURCES]
     ]
+
+
+_LIST_INTENTS = frozenset({"due", "agency_tasks", "task_list", "page"})
+
+
+def _next_state(state: State, step: Step, answer: Answer) -> State:
+    """The conversation after this turn: a refused turn changes nothing (unless it asked
+    back), a list becomes the list follow-ups refer to."""
+    if not answer.found:
+        if answer.intent == "clarify":
+            return replace(state, pending=step.frame)
+        return state
+    items = [(t.document_id, t.number) for t in answer.tasks]
+    if answer.intent == "page":
+        return replace(state, items=items, shown=state.shown + answer.shown)
+    if answer.intent in _LIST_INTENTS:
+        return State(step.frame, items, step.frame, items, answer.shown or len(items))
+    if step.kind == "tasks":
+        return replace(state, frame=step.frame, items=items, pending=None)
+    # a question of its own: a task or a passage; nothing is dragged from before
+    return State(step.frame, items)

@@ -49,6 +49,26 @@ class AnswerTemplates(BaseModel):
     no_output: str
     not_found: str
     no_tasks: str
+    task_fields: str
+    part_lead: str
+    part_coordinating: str
+    part_output: str
+    part_deadline: str
+    confirm_yes: str
+    confirm_no: str
+    agency_leads: str
+    agency_coordinates: str
+    agency_not_in_task: str
+    status_open: str
+    status_ongoing: str
+    status_overdue: str
+    ask_which: str
+    ask_which_of: str
+    coordinates_also: str
+    page_end: str
+    count_header: str
+    not_in_task: str
+    overdue_note: str
 
     def render(self, template: str, **values: object) -> str:
         """Fill ``template``; :raises MissingVariables: a placeholder has no value."""

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 Role = Literal["any", "lead", "coordinating"]
-Status = Literal["upcoming", "overdue"]
+Status = Literal["upcoming", "overdue", "open", "recurring"]
 
 
 def doc_version(document_id: str, version: int) -> str:
@@ -41,7 +41,8 @@ def doc_version(document_id: str, version: int) -> str:
 
 @dataclass(frozen=True)
 class TaskQuery:
-    """Filters over active tasks; ``status`` is "upcoming" or "overdue" relative to ``today``.
+    """Filters over active tasks; ``status`` (SEMANTICS §2) is "upcoming", "overdue", "open" or
+    "recurring", relative to ``today``.
 
     ``agency`` is a name as a user gives it (aliases and text without diacritics work);
     windows (``due_from``/``due_to``) and statuses look at the last day a task is due.

@@ -310,6 +310,10 @@ def _task_filters(query: TaskQuery, keys: AgencyKeys) -> list[sa.ColumnElement[b
             filters += [end < today, sa.not_(ongoing)]
         elif query.status == "upcoming":
             filters += [end >= today, end <= today + timedelta(days=query.within_days)]
+        elif query.status == "open":  # still to be done by its deadline, or ongoing
+            filters.append(sa.or_(end >= today, end.is_(None), ongoing))
+        elif query.status == "recurring":
+            filters.append(sa.or_(ongoing, end.is_(None)))
     if query.q:
         filters += [t.c.search_text.contains(w, autoescape=True) for w in fold(query.q).split()]
     return filters

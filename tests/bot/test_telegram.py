@@ -196,7 +196,7 @@ async def test_commands_and_rate_limit(services, assistant_and_repo, telegram_ap
         texts = [b["text"] for b in telegram_api.calls("/sendMessage")]
         assert texts[0].startswith("Xin chào! Tôi là Trợ lý Kế hoạch")
         assert texts[1].startswith("Sở Y tế chủ trì 2 nhiệm vụ")
-        assert "đã quá hạn" in texts[2]
+        assert "đã qua thời hạn" in texts[2]
         assert "đến hạn trong 30 ngày tới" in texts[3]
         for i in range(12):
             await application.process_update(

@@ -234,6 +234,8 @@ def _numbers(stores: Stores, **filters: object) -> list[str]:
         ({"status": "upcoming", "today": date(2026, 12, 1)}, ["plan:1"]),
         ({"status": "upcoming", "today": date(2026, 10, 1), "within_days": 90}, []),
         ({"status": "upcoming", "today": date(2026, 10, 1), "within_days": 91}, ["plan:1"]),
+        ({"status": "open", "today": date(2026, 5, 1)}, ["other:1", "plan:1", "plan:3", "plan:4"]),
+        ({"status": "recurring"}, ["other:1", "plan:3", "plan:4"]),
         ({"q": "benh an"}, ["plan:2"]),
         ({"q": "Bệnh án điện tử"}, ["plan:2"]),
         ({"q": "100%"}, ["plan:2"]),
