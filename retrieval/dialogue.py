@@ -135,7 +135,8 @@ def resolve(frame: Frame, topic: list[str], state: State, *, text: str = "") -> 
                 return Step(
                     "tasks", replace(frame, fields=_with_confirm(frame, fields)), state.items
                 )
-            return Step("ask_back", frame)
+            if not topic and not frame.agency:
+                return Step("ask_back", frame)  # "hạn?" with nothing shown before
     if (frame.opener or (ref and ref.previous)) and bare and not slot:
         if not state.items:
             return Step("ask_back", frame)

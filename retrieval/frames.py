@@ -24,6 +24,7 @@ from typing import Any
 
 from domain.agencies import Gazetteer
 from domain.periods import Period, find_periods, fold_for_periods
+from domain.text import normalise_space
 from retrieval.asked import AskedFields
 from retrieval.normalise import Normalised, normalise
 
@@ -148,6 +149,7 @@ class _Grammar:
         plain_yes_no = [p for p in w["yes_no"] if "..." not in p]
         self.yes_no = re.compile(rf"\b{_phrase(plain_yes_no)}\b")
         self.co_khong = re.compile(r"\b(?:co|da)\b.+\b(?:khong|chua)\s*$")
+        self.yes_no_end = re.compile(rf"\b{_phrase(w['yes_no_end'])}\s*$")
         self.ordinal_words: dict[str, int] = {
             " ".join(k.split()): int(v) for k, v in w["ordinals"].items()
         }
@@ -219,7 +221,8 @@ def read_frame(
         rest_lower = rest_lower[: p.span[0]] + blank + rest_lower[p.span[1] :]
     role = _role(rest, g)
     status = next((s for s, pattern in g.statuses if pattern.search(rest)), None)
-    yes_no = bool(g.yes_no.search(rest) or g.co_khong.search(rest))
+    ending = fold_for_periods(normalise_space(text.original))[1].rstrip(" ?.!")
+    yes_no = bool(g.yes_no.search(rest) or g.co_khong.search(rest) or g.yes_no_end.search(ending))
     if yes_no:
         fields.add("confirm")
     task = _task_ref(rest_lower, rest, g)

@@ -137,9 +137,13 @@ def understand(
     text = canonical(normalised.text)
     folded = fold(text).replace("đ", "d")
     hints = tuple(dict.fromkeys(m.group(1) for m in _NAMED_PLAN.finditer(folded)))
-    agency_words = {w for a in gazetteer.find(text) for w in fold(a).split()}
+    found = set(gazetteer.find(text))
+    # the agency names as written: their words are no topic, the same words elsewhere are
+    agency_phrases = [
+        key.split() for key, name in gazetteer.names.items() if gazetteer.canonical(name) in found
+    ]
     plan_numbers = set(hints)
-    topic = tuple(w for w in _topic(text, agency_words) if w not in plan_numbers)
+    topic = tuple(w for w in _topic(text, agency_phrases) if w not in plan_numbers)
     if frame is None:
         frame = read_frame(normalised, gazetteer, today, topic=topic)
     search_text = text
@@ -191,6 +195,8 @@ _FIELD_INTENTS = (
 def intent_of(frame: Frame) -> Intent:
     """The kind of answer a frame calls for (SEMANTICS §1–4)."""
     fields = frame.fields
+    if frame.agency and frame.names_tasks and not (frame.task_fields or frame.task or frame.topic):
+        return Intent.AGENCY_TASKS  # "nhiệm vụ của Sở Y tế là gì?": nothing but its tasks
     if "other" in fields or "document_fact" in fields:
         return Intent.GENERAL
     if "criterion_class" in fields:
@@ -213,27 +219,26 @@ def intent_of(frame: Frame) -> Intent:
     return Intent.GENERAL
 
 
-def _topic(text: str, agency_words: set[str]) -> tuple[str, ...]:
+def _topic(text: str, agency_phrases: list[list[str]]) -> tuple[str, ...]:
     """Folded content syllables of a question.
 
-    Question-shaping phrases are removed first; function words are then judged with
-    diacritics when the question has them ("đề án" stays, "để" goes).
+    Question-shaping phrases and the agency names it gives are removed first; function
+    words are then judged with diacritics when the word has them ("đề án" stays, "để" goes).
     """
     words = re.findall(r"[0-9a-zà-ỹđ]+", text.lower())
-    folded = [fold(w) for w in words]
+    folded = [fold(w).replace("đ", "d") for w in words]
     removed = [False] * len(words)
-    for phrase in (*_QUESTION_PHRASES, *_HINT_PHRASES, *_FIELD_PHRASES):
-        parts = phrase.split()
+    phrases = [p.split() for p in (*_QUESTION_PHRASES, *_HINT_PHRASES, *_FIELD_PHRASES)]
+    for parts in phrases + agency_phrases:
         for i in range(len(folded) - len(parts) + 1):
             if folded[i : i + len(parts)] == parts:
                 for j in range(i, i + len(parts)):
                     removed[j] = True
-    has_marks = fold(text) != text.lower()
     topic: list[str] = []
     for word, f, gone in zip(words, folded, removed, strict=True):
-        if gone or f in agency_words or len(f) < 2:
+        if gone or len(f) < 2:
             continue
-        if (word in STOPWORDS_VI) if has_marks else (f in STOPWORDS):
+        if (word in STOPWORDS_VI) if word != f else (f in STOPWORDS):
             continue
         topic.append(syllable(f))
     return tuple(topic)
