@@ -118,12 +118,38 @@ def resolve(frame: Frame, topic: list[str], state: State, *, text: str = "") -> 
         )
         picked = replace(frame, fields=fields or frame.fields, task=None)
         return Step("new", picked)
-    if state.list_frame is not None and slot and (frame.narrow or (frame.opener and bare)):
+    only_slots = not topic and not frame.task_fields and not frame.names_tasks
+    if (
+        state.list_frame is not None
+        and frame.asks_set
+        and bare
+        and not slot
+        and not frame.role
+        and not (ref and ref.number)
+    ):
+        # "liệt kê giúp tôi", "là những nhiệm vụ nào?": the last set, listed or counted
+        return Step("set", replace(state.list_frame, fields=frame.fields & {"list", "count"}))
+    slot = slot or bool(frame.role and frame.opener)  # "còn chủ trì thì sao?"
+    if (
+        state.list_frame is not None
+        and slot
+        and (frame.narrow or ((frame.opener or only_slots) and bare))
+    ):
         if not (ref and ref.number) and (frame.narrow or not frame.task_fields - _ROLE_FIELDS):
             combined = state.list_frame.with_slots(_relative_to(frame, state, text))
             return Step(
                 "set", replace(combined, fields=combined.fields | (frame.fields & {"count"}))
             )
+    if (
+        frame.opener
+        and topic
+        and not (bare or slot or frame.task_fields or frame.asks_set)
+        and state.frame is not None
+        and state.frame.task_fields
+    ):
+        # "thế còn hồ sơ sức khỏe điện tử?": the same question about another task
+        last = state.frame
+        return Step("new", replace(frame, fields=last.fields, agency=last.agency, role=last.role))
     if frame.opener and ref is not None and ref.number and state.frame is not None:
         # "còn nhiệm vụ 13?": the same fields of another task
         return Step("new", replace(frame, fields=frame.task_fields or state.frame.fields))

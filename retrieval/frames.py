@@ -128,7 +128,7 @@ class Frame:
             self,
             agency=other.agency or self.agency,
             agencies=other.agencies or self.agencies,
-            role=other.role or (self.role if not other.agency else None),
+            role=other.role or self.role,
             period=other.period or self.period,
             status=other.status or self.status,
             within_days=other.within_days or self.within_days,
@@ -174,9 +174,15 @@ class _Grammar:
         self.asks_list = re.compile(
             rf"\b(?:nhung|cac|co)\s+(?:\w+\s+){{0,2}}?{task_nouns}\s+(?:\w+\s+){{0,6}}?(?:nao|gi)\b"
             rf"|\b{task_nouns}\s+(?:nao|gi)\b|\blam\s+(?:nhung\s+)?(?:viec\s+)?gi\b"
-            rf"|\b(?:danh sach|liet ke)\b"
+            rf"|\b(?:danh sach|liet ke|ke ten|ke ra|neu ten)\b"
         )
         self.task_noun = re.compile(rf"\b{task_nouns}\b")
+        who = _phrase(w["asks_who"])
+        role_words = _phrase(w["roles"]["lead"] + w["roles"]["coordinating"])
+        self.asks_who = re.compile(
+            rf"\b{who}\s+(?:\w+\s+){{0,2}}?(?P<a>{role_words})\b"
+            rf"|\b(?P<b>{role_words})\s+(?:la\s+|voi\s+)?{who}\b"
+        )
         self.asks_count = re.compile(
             rf"\b(?:bao nhieu|may|so luong|tong cong|tong so)\s+{task_nouns}\b"
         )
@@ -235,6 +241,14 @@ def read_frame(
         and not (task and task.number)  # "nhiệm vụ 27 phải làm gì" is one task
     ):
         fields.add("list")
+    if m := g.asks_who.search(rest):
+        # "đơn vị phối hợp?", "ai chủ trì": the agencies of a task, a field, not a role slot
+        said = fold_for_periods(m.group("a") or m.group("b"))[1]
+        asked_role = "coordinating" if said.startswith(("phoi", "cung", "ho tro")) else "lead"
+        fields.add(asked_role)
+        if not g.task_noun.search(rest) or not agencies:
+            fields -= {"list", "count", "other"}
+        role = role if agencies else None
     if fields & {"list", "count"} and agencies:
         fields -= {"lead", "coordinating", "other", "document_fact"}  # the agency's role, a slot
     within_days = None
@@ -246,7 +260,7 @@ def read_frame(
         fields=frozenset(fields),
         agency=agencies[0] if agencies else None,
         agencies=agencies,
-        role=role if agencies else None,
+        role=role,
         period=period,
         status=status,
         task=task,
