@@ -36,6 +36,9 @@ class AskRequest(BaseModel):
 
     question: str = Field(min_length=1, max_length=1000)
     conversation_id: str | None = Field(default=None, max_length=200)
+    user_agency: str | None = Field(
+        default=None, max_length=200, description="Cơ quan của người hỏi (“bên mình”)"
+    )
 
     @field_validator("question")
     @classmethod
@@ -105,7 +108,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             raise HTTPException(
                 422, f"Câu hỏi không được dài quá {c.settings.max_question_chars} ký tự."
             )
-        return c.assistant.ask(body.question, body.conversation_id).to_json()
+        return c.assistant.ask(body.question, body.conversation_id, body.user_agency).to_json()
 
     app.include_router(admin_router)
     app.include_router(channels_router)
@@ -147,7 +150,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         role: Literal["any", "lead", "coordinating"] = "any",
         due_from: date | None = None,
         due_to: date | None = None,
-        status: Literal["upcoming", "overdue"] | None = None,
+        status: Literal["upcoming", "overdue", "open", "recurring"] | None = None,
         q: str | None = None,
         document_id: str | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,

@@ -69,6 +69,18 @@ def run_clients(
     return [r[0] for r in results], [r[1] for r in results], wall
 
 
+def raw_embedding_times(container, questions: list[str]) -> list[float]:
+    """The embedder alone on each whole question (no cache): what one dense query costs."""
+    model = container.embeddings.embedder
+    model.embed_query("khởi động")  # load the model outside the timing
+    times = []
+    for question in questions:
+        start = time.perf_counter()
+        model.embed_query(question)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def score(items: list[dict], answers: list[dict]) -> tuple[float, float, float]:
     ans, unans, ev = [], [], []
     for item, answer in zip(items, answers, strict=True):
@@ -113,8 +125,9 @@ def main() -> None:
     args = parser.parse_args()
     items = [json.loads(line) for line in args.qa.read_text("utf-8").splitlines() if line]
     questions = [item["question"] for item in items]
-    container = build_container(Settings())
+    container = build_container(Settings(data_dir=Path(tempfile.mkdtemp(prefix="ask-bench-"))))
     container.ingestor.ingest_paths([ROOT / "corpus"])
+    embed = raw_embedding_times(container, questions)
     server, url = serve(container)
     run_clients(url, questions[:5], 1)  # warm-up
     lat1, answers, _ = run_clients(url, questions, 1)
@@ -135,6 +148,12 @@ def main() -> None:
         f"p95 {percentile(lat8, 0.95):6.0f} ms   "
         f"(throughput {len(lat8) / wall8:.1f} req/s)"
     )
+    p50_embed = percentile(embed, 0.5)
+    print(
+        f"raw query embedding (the model alone, same run): p50 {p50_embed:6.0f} ms   "
+        f"p95 {percentile(embed, 0.95):6.0f} ms"
+    )
+    print(f"/ask p50 / query-embedding p50: {percentile(lat1, 0.5) / p50_embed:.1f}x")
     print(f"{'':28}{'planbot':>10}{'LangChain baseline':>20}")
     for label, a, b in zip(
         ("answerable correct %", "unanswerable refused %", "evidence hit %"),

@@ -62,11 +62,15 @@ HELP = (
     "/quahan — nhiệm vụ đã quá hạn\n"
     "/theodoi <cơ quan> — nhận tin nhắc hằng ngày về nhiệm vụ sắp đến hạn của cơ quan\n"
     "/huytheodoi — thôi nhận tin nhắc\n"
+    "/donvi <cơ quan> — khai báo đơn vị của bạn, để hỏi “bên mình có việc gì sắp đến hạn?”\n"
     "Hoặc gõ câu hỏi bất kỳ về các kế hoạch."
 )
 SLOW_DOWN = "Bạn hỏi hơi nhanh, vui lòng đợi một chút rồi hỏi tiếp."
 APOLOGY = "Xin lỗi, đã có lỗi khi xử lý câu hỏi. Vui lòng thử lại sau."
 UNKNOWN_AGENCY = "Không nhận ra cơ quan “{text}”. Ví dụ: /nhiemvu Sở Y tế"
+OWN_AGENCY_SET = (
+    "Đã ghi nhận đơn vị của bạn: {agency}. Từ nay “bên mình”, “đơn vị mình” là {agency}."
+)
 
 
 async def send_long(bot: Any, chat_id: int | str, text: str, **kwargs: Any) -> None:
@@ -221,6 +225,25 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     await send_long(context.bot, chat_id, message)
 
 
+async def own_agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/donvi <cơ quan>: who is asking, so "bên mình" means that agency in this chat."""
+    assert update.effective_chat is not None
+    assistant, _ = _services(context)
+    chat_id = update.effective_chat.id
+    text = " ".join(context.args or [])
+    agency = (
+        await asyncio.to_thread(assistant.set_user_agency, f"{PLATFORM}:{chat_id}", text)
+        if text
+        else None
+    )
+    if agency is None:
+        await send_long(
+            context.bot, chat_id, UNKNOWN_AGENCY.format(text=text).replace("/nhiemvu", "/donvi")
+        )
+        return
+    await send_long(context.bot, chat_id, OWN_AGENCY_SET.format(agency=agency))
+
+
 async def show_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Nguồn" button: send the cited evidence."""
     query = update.callback_query
@@ -315,6 +338,7 @@ def build_application(
     application.add_handler(CommandHandler("quahan", overdue_command))
     application.add_handler(CommandHandler("theodoi", subscribe_command))
     application.add_handler(CommandHandler("huytheodoi", unsubscribe_command))
+    application.add_handler(CommandHandler("donvi", own_agency_command))
     application.add_handler(CallbackQueryHandler(show_source, pattern=r"^src:"))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, question))
     application.add_error_handler(on_error)

@@ -51,6 +51,7 @@ class State:
     listed: list[Item] = field(default_factory=list)
     shown: int = 0  # how many of ``listed`` the answers have shown so far
     pending: Frame | None = None  # asked back about: the fields still wanted
+    user_agency: str | None = None  # who is asking, when they said it ("bên mình")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,12 +61,13 @@ class State:
             "listed": [list(i) for i in self.listed],
             "shown": self.shown,
             "pending": self.pending.to_json() if self.pending else None,
+            "user_agency": self.user_agency,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> State:
         if not data or "items" not in data:
-            return cls()
+            return cls(user_agency=(data or {}).get("user_agency"))
 
         def frame(key: str) -> Frame | None:
             return Frame.from_json(data[key]) if data.get(key) else None
@@ -77,6 +79,7 @@ class State:
             listed=[(str(d), str(n)) for d, n in data.get("listed", [])],
             shown=int(data.get("shown", 0)),
             pending=frame("pending"),
+            user_agency=data.get("user_agency"),
         )
 
 

@@ -76,6 +76,7 @@ class Frame:
     page: bool = False  # "xem tiếp": the next part of the last list
     within_days: int | None = None
     names_tasks: bool = False  # "nhiệm vụ", "việc", "đề án" … : the question is about tasks
+    self_ref: bool = False  # "bên mình", "đơn vị mình": the asker's own agency
     topic: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -177,6 +178,7 @@ class _Grammar:
             rf"|\b(?:danh sach|liet ke|ke ten|ke ra|neu ten)\b"
         )
         self.task_noun = re.compile(rf"\b{task_nouns}\b")
+        self.self_ref = re.compile(rf"\b{_phrase(w['self_reference'])}\b")
         who = _phrase(w["asks_who"])
         role_words = _phrase(w["roles"]["lead"] + w["roles"]["coordinating"])
         self.asks_who = re.compile(
@@ -228,9 +230,17 @@ def read_frame(
     role = _role(rest, g)
     status = next((s for s, pattern in g.statuses if pattern.search(rest)), None)
     ending = fold_for_periods(normalise_space(text.original))[1].rstrip(" ?.!")
-    yes_no = bool(g.yes_no.search(rest) or g.co_khong.search(rest) or g.yes_no_end.search(ending))
+    # "có nhiệm vụ nào quá hạn không?" asks which ones (a list), not a yes/no about one
+    which = bool(g.task_noun.search(rest) and re.search(r"\bnao\b", rest))
+    yes_no = bool(
+        g.yes_no.search(rest)
+        or (g.co_khong.search(rest) and not which)
+        or g.yes_no_end.search(ending)
+    )
     if yes_no:
         fields.add("confirm")
+    elif which:
+        fields.discard("confirm")
     task = _task_ref(rest_lower, rest, g)
     # the shape of the question settles a list or a count the model may have missed
     if g.asks_count.search(rest):
@@ -270,6 +280,7 @@ def read_frame(
         page=bool(g.page.search(folded)),
         within_days=within_days,
         names_tasks=bool(g.task_noun.search(rest)),
+        self_ref=bool(g.self_ref.search(rest)),
         topic=topic,
     )
 

@@ -124,23 +124,53 @@ class Assistant:
 
     # -- entry point ------------------------------------------------------------------------
 
-    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+    def ask(
+        self, question: str, conversation_id: str | None = None, user_agency: str | None = None
+    ) -> Answer:
         """Answer ``question``; within ``conversation_id`` follow-ups resolve against what
-        the last turns showed (SEMANTICS §5)."""
+        the last turns showed (SEMANTICS §5).
+
+        :param user_agency: the asker's own agency, which "bên mình", "đơn vị mình" mean; kept
+            for the conversation once given.
+        """
         documents = {d.id: d for d in self._versions.active_documents()}
-        query = understand(question, self._known_agencies(documents.values()), self._today())
+        known = self._known_agencies(documents.values())
+        query = understand(question, known, self._today())
         titles = {d.id: _short_title(d) for d in documents.values()}
         scope = self._document_scope(query, documents)
         stored = self._conversations.get(conversation_id) if conversation_id else None
         state = State.from_json(stored)
+        if user_agency and (found := known.find(user_agency)):
+            state.user_agency = found[0]
         assert query.frame is not None
-        step = resolve(
-            query.frame, own_topic(query.topic, query.task_number), state, text=query.text
-        )
+        if query.frame.self_ref and not query.frame.agency:
+            # "bên mình có việc gì …": the asker's agency, or a question back for it
+            if state.user_agency is None:
+                answer = Answer(self._t.render("ask_agency"), False, intent="clarify")
+                if conversation_id:
+                    self._conversations.save(conversation_id, state.to_json())
+                return answer
+            own = state.user_agency
+            query = with_frame(query, replace(query.frame, agency=own, agencies=(own,)))
+        frame = query.frame
+        assert frame is not None
+        step = resolve(frame, own_topic(query.topic, query.task_number), state, text=query.text)
         answer = self._handlers[step.kind](step, query, scope, titles, state)
         if conversation_id:
-            self._conversations.save(conversation_id, _next_state(state, step, answer).to_json())
+            after = _next_state(state, step, answer)
+            after.user_agency = state.user_agency
+            self._conversations.save(conversation_id, after.to_json())
         return answer
+
+    def set_user_agency(self, conversation_id: str, text: str) -> str | None:
+        """Record who is asking in a conversation ("/donvi Sở Y tế"); the agency, if known."""
+        found = self._known_agencies(self._versions.active_documents()).find(text)
+        if not found:
+            return None
+        state = State.from_json(self._conversations.get(conversation_id))
+        state.user_agency = found[0]
+        self._conversations.save(conversation_id, state.to_json())
+        return found[0]
 
     # -- one handler per kind of step ------------------------------------------------------
 

@@ -69,6 +69,7 @@ class AnswerTemplates(BaseModel):
     count_header: str
     not_in_task: str
     overdue_note: str
+    ask_agency: str
 
     def render(self, template: str, **values: object) -> str:
         """Fill ``template``; :raises MissingVariables: a placeholder has no value."""

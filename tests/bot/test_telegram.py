@@ -204,3 +204,26 @@ async def test_commands_and_rate_limit(services, assistant_and_repo, telegram_ap
             )
         texts = [b["text"] for b in telegram_api.calls("/sendMessage")]
         assert texts[-1].startswith("Bạn hỏi hơi nhanh")
+
+
+async def test_own_agency_command(services, assistant_and_repo, telegram_api: FakeServer):
+    application = bot_app(services, assistant_and_repo, telegram_api)
+    from telegram import Update
+
+    async with application:
+        for i, text in enumerate(
+            [
+                "bên mình có nhiệm vụ nào",
+                "/donvi ai đó",
+                "/donvi so y te",
+                "bên mình có nhiệm vụ nào",
+            ]
+        ):
+            await application.process_update(
+                Update.de_json(message_update(i, text), application.bot)
+            )
+        texts = [b["text"] for b in telegram_api.calls("/sendMessage")]
+        assert "đơn vị nào" in texts[0]
+        assert texts[1].startswith("Không nhận ra cơ quan")
+        assert texts[2].startswith("Đã ghi nhận đơn vị của bạn: Sở Y tế")
+        assert texts[3].startswith("Sở Y tế chủ trì")
