@@ -97,6 +97,9 @@ class Gazetteer:
 
     names: dict[str, str] = field(default_factory=dict)  # key -> canonical name
     merged: dict[str, str] = field(default_factory=dict)  # old canonical -> new canonical
+    # An agency reorganised into another keeps its own name in old plans (SEMANTICS §1):
+    # old canonical -> (successor canonical, since when), shown beside answers, never swapped.
+    successors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, extra: Iterable[Path] = ()) -> Gazetteer:
@@ -126,6 +129,20 @@ class Gazetteer:
                 self.names[agency_key(str(alias))] = name
             if entry.get("merged_into"):
                 self.merged[name] = canonical(str(entry["merged_into"]))
+            if isinstance(entry.get("succeeded_by"), dict):
+                successor = entry["succeeded_by"]
+                since = successor.get("date")
+                self.successors[name] = (
+                    canonical(str(successor["name"])),
+                    str(since) if since else None,
+                )
+
+    def related(self, name: str) -> list[tuple[str, str]]:
+        """Agencies ``name`` was reorganised into, or that were reorganised into it:
+        (other name, "successor" | "predecessor")."""
+        found = [(new, "successor") for old, (new, _) in self.successors.items() if old == name]
+        found += [(old, "predecessor") for old, (new, _) in self.successors.items() if new == name]
+        return found
 
     def canonical(self, name: str) -> str:
         """The canonical form of ``name``; unknown names come back cleaned."""
@@ -152,7 +169,7 @@ class Gazetteer:
             key = agency_key(name)
             if key and key not in known and not _COLLECTIVE_NAME.search(key):
                 known[key] = canonical(name)
-        return Gazetteer(known, dict(self.merged))
+        return Gazetteer(known, dict(self.merged), dict(self.successors))
 
     def find(self, text: str) -> list[str]:
         """Canonical names of the known agencies mentioned in ``text``, longest first."""

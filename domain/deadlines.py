@@ -24,7 +24,7 @@ _YEAR_RANGE = re.compile(_YEAR + r"\s*(?:-|–|den)\s*" + _YEAR)
 _YEARS = re.compile(_YEAR)
 _BEFORE = re.compile(r"\b(truoc|cham nhat|khong muon hon)\b")
 _OPEN_ENDED = re.compile(r"nhung nam tiep theo|cac nam tiep theo|tro di")
-# "Thường xuyền" is a typo in a seed plan; folding makes it "thuong xuyen" anyway.
+# A misplaced tone mark ("Thường xuyền") folds to the same words, so it still matches.
 _ONGOING = re.compile(r"\bthuong xuyen\b|\blien tuc\b")
 _YEARLY = re.compile(r"\b(hang|hoan) nam\b|\bdinh ky\b")
 

@@ -32,7 +32,7 @@ _TONE_RE = re.compile(
 
 
 def nfc(text: str) -> str:
-    """Return ``text`` in Unicode NFC (parts of the seed files are decomposed).
+    """Return ``text`` in Unicode NFC (some files store letters decomposed).
 
     Legacy PDF fonts write "ư" as U+01B0's look-alike U+01A3 ("Chƣơng trình"); it is mapped
     back, since no Vietnamese word uses U+01A3.

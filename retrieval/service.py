@@ -27,6 +27,7 @@ from retrieval.llm import ChatModel
 from retrieval.query import Intent, Query, understand, with_frame
 from retrieval.search import HybridRetriever
 from retrieval.templates import Prompts
+from retrieval.tuning import Tuning
 from stores import ConversationStore, RecordStore, TaskQuery, VersionStore
 from stores.vectors import ChunkHit
 
@@ -35,23 +36,6 @@ __all__ = ["Answer", "Assistant", "Source"]
 Handler = Callable[[Step, "Query", "list[str] | None", "dict[str, str]", State], "Answer"]
 
 log = logging.getLogger(__name__)
-
-# Share of the question's topic (idf-weighted, read with the document title and section
-# heading) the evidence must cover to be an answer.
-MIN_COVERAGE = 0.3
-# A task must cover this much of the topic to answer a task question from its record.
-MIN_TASK_COVERAGE = 0.3
-# Words of a question given to the embedder (the rarest ones, in their order).
-DENSE_WORDS = 10
-# A task record beats a prose sentence unless the sentence covers this much more.
-TASK_PREFERENCE = 0.1
-_LIST_LIMIT = 1400
-_TASK_NAME_LIMIT = 150
-# Tasks a field follow-up answers one by one; more, and it asks which one is meant.
-_MAX_EACH = 5
-# Lines a count answer lists under its number (SEMANTICS §4: a chat answer stays short).
-_COUNT_LINES = 5
-_MAX_SOURCES = 4
 
 
 @dataclass(frozen=True)
@@ -109,6 +93,7 @@ class Assistant:
         prompts: Prompts,
         today: Callable[[], date],
         llm: ChatModel | None = None,
+        tuning: Tuning | None = None,
     ) -> None:
         self._versions = versions
         self._records = records
@@ -119,6 +104,7 @@ class Assistant:
         self._t = prompts.answers
         self._today = today
         self._llm = llm
+        self._tune = tuning or Tuning()
         self._lock = threading.Lock()
         self._known: tuple[tuple[tuple[str, int], ...], Gazetteer] = ((), gazetteer)
 
@@ -208,9 +194,13 @@ class Assistant:
         if len(tasks) > 1 and words:
             # "kết quả của nhiệm vụ STEM?": the words pick among the tasks shown
             lexical = self._retriever.lexical
-            picked = [t for t in tasks if coverage(words, t.indexed_text(), lexical) >= 0.5]
+            picked = [
+                t
+                for t in tasks
+                if coverage(words, t.indexed_text(), lexical) >= self._tune.pick_coverage
+            ]
             tasks = picked or tasks
-        if len(tasks) > _MAX_EACH:
+        if len(tasks) > self._tune.max_each:
             text = self._t.render("ask_which_of", count=len(tasks))
             return Answer(text, False, intent="clarify", titles=titles)
         if not step.frame.task_fields and "confirm" not in step.frame.fields:
@@ -331,7 +321,11 @@ class Assistant:
             )
             if task is not None:
                 prose = self._evidence(query, scope, record="prose")
-                if prose is None or hit is None or task_cov + TASK_PREFERENCE >= prose.coverage:
+                if (
+                    prose is None
+                    or hit is None
+                    or task_cov + self._tune.task_preference >= prose.coverage
+                ):
                     return self._task_answer(query, task, hit, titles)
         return self._free_text(query, scope, titles)
 
@@ -369,7 +363,7 @@ class Assistant:
             score = own + 0.05 / (rank + 1)
             if best is None or score > best[0]:
                 best = (score, task, hit, cov)
-        if best and best[3] >= MIN_TASK_COVERAGE:
+        if best and best[3] >= self._tune.min_task_coverage:
             return best[1], best[2], best[3]
         return None, None, 0.0
 
@@ -394,7 +388,10 @@ class Assistant:
         """The question's own words (if any) are the task's, read with its plan's title."""
         topic = _own_topic(query)
         text = f"{self._titles().get(task.document_id, '')} {task.name} {task.output}"
-        return not topic or coverage(topic, text, self._retriever.lexical) >= MIN_TASK_COVERAGE
+        return (
+            not topic
+            or coverage(topic, text, self._retriever.lexical) >= self._tune.min_task_coverage
+        )
 
     def _each_task(
         self, query: Query, tasks: Sequence[TaskRecord], titles: dict[str, str]
@@ -500,6 +497,11 @@ class Assistant:
         agency = query.agencies[0]
         leads = query.role == "lead"
         tasks = self._narrow_by_topic(query, self._tasks_of(agency, query.role, scope))
+        if not tasks and (related := self._related_lines(TaskQuery(agency, query.role), scope)):
+            # "Sở Nông nghiệp và Môi trường …" asked of plans written before it existed
+            what = f"do {agency} {_ROLE_TEXT.get(query.role, 'tham gia')}"
+            text = f"{self._t.render('no_tasks', what=what)}\n{related}"
+            return Answer(text, True, intent=query.intent.value, titles=titles)
         if not tasks and leads:
             # an agency that leads nothing may still take part, or be given work in the text
             if self._tasks_of(agency, "coordinating", scope):
@@ -529,7 +531,36 @@ class Assistant:
             count=len(tasks),
             scope=_scope_text(tasks, titles),
         )
-        return self._task_list(header, tasks, query, titles)
+        answer = self._task_list(header, tasks, query, titles)
+        extra = []
+        if leads and not leads_none and query.frame is not None and query.frame.role is None:
+            # no role said: the tasks it leads, and how many more it takes part in
+            others = self._tasks_of(agency, "coordinating", scope)
+            if others:
+                extra.append(self._t.render("coordinates_also", agency=agency, count=len(others)))
+        extra.append(self._related_lines(TaskQuery(agency=agency, role=query.role), scope))
+        lines = "\n".join(x for x in extra if x)
+        return replace(answer, answer=f"{answer.answer}\n{lines}") if lines else answer
+
+    def _related_lines(self, filters: TaskQuery, scope: list[str] | None) -> str:
+        """One line per agency the asked one was reorganised into or from (SEMANTICS §1):
+        how many tasks the other name holds with the same filters; never in ``tasks``."""
+        assert filters.agency is not None
+        asked = self._gazetteer.canonical(filters.agency)
+        lines = []
+        for other, relation in self._gazetteer.related(asked):
+            count = len(self._filtered(replace(filters, agency=other), scope))
+            if count:
+                lines.append(
+                    self._t.render(
+                        f"agency_{relation}",
+                        agency=asked,
+                        other=other,
+                        count=count,
+                        role=_ROLE_TEXT.get(filters.role, "tham gia"),
+                    )
+                )
+        return "\n".join(lines)
 
     def _tasks_of(self, agency: str, role: str, scope: list[str] | None) -> list[TaskRecord]:
         tasks = self._records.tasks(TaskQuery(agency=agency, role=role))
@@ -602,6 +633,8 @@ class Assistant:
             )
         header = self._t.render("due_header", count=len(tasks), what=what)
         answer = self._task_list(header, tasks, query, titles)
+        if agency:
+            extra = "\n".join(x for x in (extra, self._related_lines(filters, scope)) if x)
         if status == "overdue":
             extra = "\n".join(x for x in (extra, self._t.render("overdue_note")) if x)
         return replace(answer, answer=f"{answer.answer}\n{extra}") if extra else answer
@@ -613,7 +646,7 @@ class Assistant:
         self, header: str, tasks: Sequence[TaskRecord], query: Query, titles: dict[str, str]
     ) -> Answer:
         counting = query.frame is not None and "count" in query.frame.fields
-        max_lines = _COUNT_LINES if counting else len(tasks)
+        max_lines = self._tune.count_lines if counting else len(tasks)
         lines = [header]
         shown: list[TaskRecord] = []
         several = len({t.document_id for t in tasks}) > 1
@@ -627,14 +660,17 @@ class Assistant:
                 self._t.render(
                     "task_line",
                     number=task.number,
-                    name=_clip(task.name, _TASK_NAME_LIMIT),
+                    name=_clip(task.name, self._tune.task_name_chars),
                     deadline=task.deadline.text or "không ghi",
                 )
             ]
             if several and task.document_id != group:
                 title = titles.get(task.document_id, task.document_id)
                 new.insert(0, self._t.render("plan_group", title=title))
-            if sum(len(x) + 1 for x in lines + new) > _LIST_LIMIT or len(shown) >= max_lines:
+            if (
+                sum(len(x) + 1 for x in lines + new) > self._tune.list_chars
+                or len(shown) >= max_lines
+            ):
                 break
             lines.extend(new)
             shown.append(task)
@@ -645,7 +681,7 @@ class Assistant:
             Source(
                 t.document_id, titles.get(t.document_id, ""), t.locator, _task_source_text(t), 1.0
             )
-            for t in shown[: _MAX_SOURCES * 2]
+            for t in shown[: self._tune.max_sources * 2]
         ]
         return Answer(
             "\n".join(lines),
@@ -704,7 +740,11 @@ class Assistant:
             text = self._llm_answer(query, hits, text) or text
         ordered = [evidence.chunk] + [h for h in hits if h.id != evidence.chunk.id]
         return Answer(
-            text, True, _sources(ordered, titles), intent=query.intent.value, titles=titles
+            text,
+            True,
+            _sources(ordered, titles, self._tune.max_sources),
+            intent=query.intent.value,
+            titles=titles,
         )
 
     def _task_of(self, chunk: ChunkHit) -> TaskRecord | None:
@@ -713,7 +753,9 @@ class Assistant:
 
     def _supported(self, query: Query, evidence: Evidence) -> bool:
         """Evidence answers the question: it covers the topic and names the asked years."""
-        if evidence.coverage < MIN_COVERAGE or not has_answer_type(query, evidence.sentence):
+        if evidence.coverage < self._tune.min_coverage or not has_answer_type(
+            query, evidence.sentence
+        ):
             return False
         chunk = evidence.chunk
         window = f"{evidence.sentence} {chunk.text} {chunk.heading}"
@@ -736,11 +778,11 @@ class Assistant:
         """The question's most telling words for the embedder: the model's cost grows with
         the text, and rare words carry the topic."""
         words = query.dense_text.split()
-        if len(words) <= DENSE_WORDS:
+        if len(words) <= self._tune.dense_words:
             return query.dense_text
         lexical = self._retriever.lexical
         ranked = sorted(range(len(words)), key=lambda i: -lexical.idf(fold(words[i])))
-        keep = sorted(ranked[:DENSE_WORDS])
+        keep = sorted(ranked[: self._tune.dense_words])
         return " ".join(words[i] for i in keep)
 
     def _known_agencies(self, documents: Iterable[Document]) -> Gazetteer:
@@ -777,9 +819,11 @@ class Assistant:
 
 
 _TASK_INTENTS = (Intent.DEADLINE, Intent.LEAD, Intent.COORDINATING, Intent.OUTPUT)
+_ROLE_TEXT = {"lead": "chủ trì", "coordinating": "phối hợp", "any": "tham gia"}
 # The order several asked fields are answered in.
 _FIELD_ORDER = ("lead", "coordinating", "output", "deadline")
-_SCOPE_WORDS = frozenset("nghi quyet nq 57 tw ke hoach kh xay dung nhung nao gi".split())
+# Words that name a plan or shape a list question; they narrow no list by topic.
+_SCOPE_WORDS = frozenset("nghi quyet nq ke hoach kh chuong trinh xay dung nhung nao gi".split())
 
 
 def _own_topic(query: Query) -> list[str]:
@@ -827,10 +871,10 @@ def _task_source_text(task: TaskRecord) -> str:
     return task.indexed_text()
 
 
-def _sources(hits: Sequence[ChunkHit], titles: dict[str, str]) -> list[Source]:
+def _sources(hits: Sequence[ChunkHit], titles: dict[str, str], limit: int) -> list[Source]:
     return [
         Source(h.document_id, titles.get(h.document_id, ""), h.locator, h.text, h.score)
-        for h in hits[:_MAX_SOURCES]
+        for h in hits[:limit]
     ]
 
 

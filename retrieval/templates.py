@@ -70,6 +70,8 @@ class AnswerTemplates(BaseModel):
     not_in_task: str
     overdue_note: str
     ask_agency: str
+    agency_predecessor: str
+    agency_successor: str
 
     def render(self, template: str, **values: object) -> str:
         """Fill ``template``; :raises MissingVariables: a placeholder has no value."""

@@ -1,0 +1,45 @@
+"""The tunable numbers of answering, named in one place.
+
+Each was set on the questions and plans the tests build, never on one dev question; change
+them here (or pass another :class:`Tuning` to the assistant) and measure with ``planbot eval``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Tuning"]
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Thresholds and sizes of answers; checked on creation."""
+
+    # Share of the question's topic (idf-weighted, read with the document title and section
+    # heading) the evidence must cover to be an answer.
+    min_coverage: float = 0.3
+    # A task must cover this much of the topic to answer a task question from its record.
+    min_task_coverage: float = 0.3
+    # A task record beats a prose sentence unless the sentence covers this much more.
+    task_preference: float = 0.1
+    # Share of a follow-up's own words a shown task must hold to be the one it picks.
+    pick_coverage: float = 0.5
+    # Words of a question given to the embedder (the rarest ones, in their order).
+    dense_words: int = 10
+    # Characters of a task list in one answer; characters of a task name in a list line.
+    list_chars: int = 1400
+    task_name_chars: int = 150
+    # Tasks a field follow-up answers one by one; more, and it asks which one is meant.
+    max_each: int = 5
+    # Lines a count answer lists under its number (SEMANTICS §4: a chat answer stays short).
+    count_lines: int = 5
+    # Sources cited with a free-text answer.
+    max_sources: int = 4
+
+    def __post_init__(self) -> None:
+        for name in ("min_coverage", "min_task_coverage", "task_preference", "pick_coverage"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
+        for name in ("dense_words", "list_chars", "task_name_chars", "max_each", "count_lines"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be greater than 0, got {getattr(self, name)}")
