@@ -40,6 +40,10 @@ def _norm(text: str) -> str:
     return re.sub(r"(?<![\d/])0(\d)/", r"\1/", text)
 
 
+def _pct(xs: list[bool]) -> str:
+    return f"{100 * sum(xs) / len(xs):.1f}% ({sum(xs)}/{len(xs)})" if xs else "n/a"
+
+
 def judge(item: dict[str, object], answer: dict[str, object]) -> tuple[bool, bool]:
     """(correct, evidence hit) for one QA item and one /ask-shaped answer."""
     text = _norm(str(answer["answer"]))
@@ -77,9 +81,7 @@ class EvalReport:
     by_type: dict[str, list[bool]] = field(default_factory=dict)
 
     def summary(self) -> list[str]:
-        def pct(xs: list[bool]) -> str:
-            return f"{100 * sum(xs) / len(xs):.1f}% ({sum(xs)}/{len(xs)})" if xs else "n/a"
-
+        pct = _pct
         lat = sorted(self.latencies)
         p50 = statistics.median(lat) * 1000 if lat else 0.0
         p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000 if lat else 0.0
@@ -149,9 +151,7 @@ class ConversationReport:
     failures: list[str] = field(default_factory=list)
 
     def summary(self) -> list[str]:
-        def pct(xs: list[bool]) -> str:
-            return f"{100 * sum(xs) / len(xs):.1f}% ({sum(xs)}/{len(xs)})" if xs else "n/a"
-
+        pct = _pct
         return [
             f"turns right: {pct(self.turns)} | follow-ups right: {pct(self.follow_ups)}"
             f" | conversations all right: {pct(self.conversations)}"

@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from domain.text import fold
+from domain.text import fold, phrases_pattern
 
 __all__ = ["Period", "PeriodMatch", "find_periods", "fold_for_periods", "shift"]
 
@@ -83,12 +83,6 @@ def _words() -> dict[str, Any]:
     return data
 
 
-def _alt(words: list[str] | dict[str, Any]) -> str:
-    """A regex alternation, longest phrase first, each phrase's spaces flexible."""
-    ordered = sorted(words, key=len, reverse=True)
-    return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered) + ")"
-
-
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -140,11 +134,11 @@ class _Grammar:
         self.relative: dict[str, int] = {
             " ".join(k.split()): int(v) for k, v in w["relative"].items()
         }
-        unit_words = _alt(list(self.units))
-        rel = _alt(w["relative"])
+        unit_words = phrases_pattern(list(self.units))
+        rel = phrases_pattern(w["relative"])
         self.rel_unit = re.compile(rf"(?P<unit>{unit_words})\s+(?P<rel>{rel}){_END}")
         self.half = re.compile(
-            rf"(?:(?P<first>{_alt(w['first_half'])})|(?P<second>{_alt(w['second_half'])}))"
+            rf"(?:(?P<first>{phrases_pattern(w['first_half'])})|(?P<second>{phrases_pattern(w['second_half'])}))"
             rf"(?:\s+(?:nam\s+)?{_Y})?{_END}"
         )
         self.quarter = re.compile(
@@ -160,22 +154,22 @@ class _Grammar:
         )
         self.month_number = re.compile(rf"(?P<m>\d{{1,2}})\s*/\s*{_Y}{_END}")
         self.year = re.compile(rf"(?:nam\s+)?{_Y}{_END}")
-        self.now = re.compile(rf"{_alt(w['now'])}{_END}")
+        self.now = re.compile(rf"{phrases_pattern(w['now'])}{_END}")
         self.bare_unit = re.compile(rf"(?P<unit>{unit_words})(?:\s+nay)?{_END}")
         self.span = re.compile(
-            rf"{_alt(w['span'])}\s+(?:nam\s+)?{_YEAR}\s*(?:-|–|den|toi)\s*(?:nam\s+)?{_YEAR}{_END}"
+            rf"{phrases_pattern(w['span'])}\s+(?:nam\s+)?{_YEAR}\s*(?:-|–|den|toi)\s*(?:nam\s+)?{_YEAR}{_END}"
         )
         self.year_range = re.compile(rf"{_YEAR}\s*(?:-|–)\s*{_YEAR}{_END}")
-        self.from_ = re.compile(rf"{_alt(w['from'])}\s+")
-        self.until = re.compile(rf"\s+{_alt(w['until'])}\s+")
-        self.onwards = re.compile(rf"\s*{_alt(w['onwards'])}{_END}")
+        self.from_ = re.compile(rf"{phrases_pattern(w['from'])}\s+")
+        self.until = re.compile(rf"\s+{phrases_pattern(w['until'])}\s+")
+        self.onwards = re.compile(rf"\s*{phrases_pattern(w['onwards'])}{_END}")
         self.within = re.compile(
             rf"(?:(?P<trong>trong(?:\s+vong)?)\s+)?(?P<n>\d{{1,4}})\s+(?P<unit>ngay|tuan|thang|nam)"
-            rf"(?:\s+(?P<ahead>{_alt(w['ahead'])}))?{_END}"
+            rf"(?:\s+(?P<ahead>{phrases_pattern(w['ahead'])}))?{_END}"
         )
-        self.before_incl = re.compile(rf"{_alt(w['before_inclusive'])}\s+")
-        self.before_excl = re.compile(rf"{_alt(w['before_exclusive'])}\s+")
-        self.after = re.compile(rf"{_alt(w['after'])}\s+")
+        self.before_incl = re.compile(rf"{phrases_pattern(w['before_inclusive'])}\s+")
+        self.before_excl = re.compile(rf"{phrases_pattern(w['before_exclusive'])}\s+")
+        self.after = re.compile(rf"{phrases_pattern(w['after'])}\s+")
 
     # -- atoms: one calendar unit or day ---------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 __all__ = ["fold", "nfc", "normalise_space", "tokens", "folded_tokens"]
 
@@ -92,3 +93,9 @@ def syllable(folded_word: str) -> str:
 def folded_tokens(text: str) -> list[str]:
     """Syllables of ``text`` with diacritics stripped ("tỉ"/"tỷ" read alike)."""
     return [syllable(t) for t in _WORD.findall(fold(text))]
+
+
+def phrases_pattern(phrases: Iterable[str]) -> str:
+    """A regex alternation of folded phrases, longest first, their spaces flexible."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered) + ")"

@@ -24,7 +24,7 @@ from typing import Any
 
 from domain.agencies import Gazetteer
 from domain.periods import Period, find_periods, fold_for_periods
-from domain.text import normalise_space
+from domain.text import normalise_space, phrases_pattern
 from retrieval.asked import AskedFields
 from retrieval.normalise import Normalised, normalise
 
@@ -40,11 +40,6 @@ def _words() -> dict[str, Any]:
     raw = resources.files("retrieval").joinpath("data/frames.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(raw)
     return data
-
-
-def _phrase(words: list[str] | dict[str, Any]) -> str:
-    ordered = sorted(words, key=len, reverse=True)
-    return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered) + ")"
 
 
 @dataclass(frozen=True)
@@ -140,47 +135,52 @@ class _Grammar:
     def __init__(self) -> None:
         w = _words()
         self.roles: list[tuple[str, re.Pattern[str]]] = [
-            (role, re.compile(rf"\b{_phrase(words)}\b")) for role, words in w["roles"].items()
+            (role, re.compile(rf"\b{phrases_pattern(words)}\b"))
+            for role, words in w["roles"].items()
         ]
         self.statuses: list[tuple[str, re.Pattern[str]]] = [
-            (status, re.compile(rf"\b{_phrase(words)}\b"))
+            (status, re.compile(rf"\b{phrases_pattern(words)}\b"))
             for status, words in w["statuses"].items()
         ]
-        self.role_negation = re.compile(rf"\b{_phrase(w['role_negation'])}\s+(?:\w+\s+){{0,2}}$")
+        self.role_negation = re.compile(
+            rf"\b{phrases_pattern(w['role_negation'])}\s+(?:\w+\s+){{0,2}}$"
+        )
         plain_yes_no = [p for p in w["yes_no"] if "..." not in p]
-        self.yes_no = re.compile(rf"\b{_phrase(plain_yes_no)}\b")
+        self.yes_no = re.compile(rf"\b{phrases_pattern(plain_yes_no)}\b")
         self.co_khong = re.compile(r"\b(?:co|da)\b.+\b(?:khong|chua)\s*$")
-        self.yes_no_end = re.compile(rf"\b{_phrase(w['yes_no_end'])}\s*$")
+        self.yes_no_end = re.compile(rf"\b{phrases_pattern(w['yes_no_end'])}\s*$")
         self.ordinal_words: dict[str, int] = {
             " ".join(k.split()): int(v) for k, v in w["ordinals"].items()
         }
-        nouns = _phrase(w["item_nouns"])
+        nouns = phrases_pattern(w["item_nouns"])
         # "nhiệm vụ cuối" is a position, "nhiệm vụ cuối năm" a period
         not_period = r"(?!\s+(?:nam|thang|quy|tuan|ky|tu)\b)"
-        self.ordinal = re.compile(rf"\b{nouns}\s+(?P<o>{_phrase(w['ordinals'])})\b{not_period}")
-        self.bare_ordinal = re.compile(r"^(?P<o>" + _phrase(w["ordinals"]) + r")\b")
+        self.ordinal = re.compile(
+            rf"\b{nouns}\s+(?P<o>{phrases_pattern(w['ordinals'])})\b{not_period}"
+        )
+        self.bare_ordinal = re.compile(r"^(?P<o>" + phrases_pattern(w["ordinals"]) + r")\b")
         self.number = re.compile(
             rf"\b(?:nhiem vu|nv|viec|tieu chi|chi tieu|muc|stt)\s*(?:so|thu|stt)?\s*{_NUMBER}\b"
         )
-        self.pointer = re.compile(rf"\b{nouns}\s+{_phrase(w['pointers'])}\b")
-        self.other_item = re.compile(rf"\b{_phrase(w['other_item'])}\b")
-        self.opener = re.compile(rf"^{_phrase(w['follow_up_openers'])}\b")
-        self.closer = re.compile(rf"\b{_phrase(w['follow_up_closers'])}\s*$")
-        self.narrow = re.compile(rf"(?:^|\s){_phrase(w['narrowing'])}(?:\s|$)")
-        self.pick = re.compile(rf"^{_phrase(w['picking'])}\s+(?P<words>.+)$")
+        self.pointer = re.compile(rf"\b{nouns}\s+{phrases_pattern(w['pointers'])}\b")
+        self.other_item = re.compile(rf"\b{phrases_pattern(w['other_item'])}\b")
+        self.opener = re.compile(rf"^{phrases_pattern(w['follow_up_openers'])}\b")
+        self.closer = re.compile(rf"\b{phrases_pattern(w['follow_up_closers'])}\s*$")
+        self.narrow = re.compile(rf"(?:^|\s){phrases_pattern(w['narrowing'])}(?:\s|$)")
+        self.pick = re.compile(rf"^{phrases_pattern(w['picking'])}\s+(?P<words>.+)$")
         self.page = re.compile(
-            rf"^(?:{_phrase(w['follow_up_openers'])}\s+)?{_phrase(w['paging'])}\b"
+            rf"^(?:{phrases_pattern(w['follow_up_openers'])}\s+)?{phrases_pattern(w['paging'])}\b"
         )
-        task_nouns = _phrase(w["task_nouns"])
+        task_nouns = phrases_pattern(w["task_nouns"])
         self.asks_list = re.compile(
             rf"\b(?:nhung|cac|co)\s+(?:\w+\s+){{0,2}}?{task_nouns}\s+(?:\w+\s+){{0,6}}?(?:nao|gi)\b"
             rf"|\b{task_nouns}\s+(?:nao|gi)\b|\blam\s+(?:nhung\s+)?(?:viec\s+)?gi\b"
             rf"|\b(?:danh sach|liet ke|ke ten|ke ra|neu ten)\b"
         )
         self.task_noun = re.compile(rf"\b{task_nouns}\b")
-        self.self_ref = re.compile(rf"\b{_phrase(w['self_reference'])}\b")
-        who = _phrase(w["asks_who"])
-        role_words = _phrase(w["roles"]["lead"] + w["roles"]["coordinating"])
+        self.self_ref = re.compile(rf"\b{phrases_pattern(w['self_reference'])}\b")
+        who = phrases_pattern(w["asks_who"])
+        role_words = phrases_pattern(w["roles"]["lead"] + w["roles"]["coordinating"])
         self.asks_who = re.compile(
             rf"\b{who}\s+(?:\w+\s+){{0,2}}?(?P<a>{role_words})\b"
             rf"|\b(?P<b>{role_words})\s+(?:la\s+|voi\s+)?{who}\b"
@@ -188,7 +188,9 @@ class _Grammar:
         self.asks_count = re.compile(
             rf"\b(?:bao nhieu|may|so luong|tong cong|tong so)\s+{task_nouns}\b"
         )
-        self.plan_year = re.compile(rf"\b{_phrase(w['plan_words'])}\s+(?:so\s+)?(?:nam\s+)?$")
+        self.plan_year = re.compile(
+            rf"\b{phrases_pattern(w['plan_words'])}\s+(?:so\s+)?(?:nam\s+)?$"
+        )
 
 
 @cache

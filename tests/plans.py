@@ -121,3 +121,22 @@ def write_encrypted_pdf(path: Path) -> Path:
     pdf.cell(0, 10, "Kế hoạch mật")
     pdf.output(str(path))
     return path
+
+
+def write_table_docx(
+    path: Path, lines: list[str], header: list[str], rows: list[list[str]]
+) -> Path:
+    """A DOCX plan: its opening lines, then one task table."""
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=len(header))
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    document.save(str(path))
+    return path

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from domain.settings import Settings
 from tests.conftest import make_container
+from tests.plans import write_table_docx
 
 HEADER = ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời hạn"]
 ROWS = [
@@ -34,19 +35,8 @@ PERIODS = {
 
 
 def _plan(path: Path) -> Path:
-    import docx
-
-    document = docx.Document()
-    for line in ["Số: 77/KH-UBND", "KẾ HOẠCH", "Chuyển đổi số tỉnh Hà Tĩnh năm 2026", "PHỤ LỤC"]:
-        document.add_paragraph(line)
-    table = document.add_table(rows=1, cols=len(HEADER))
-    for cell, text in zip(table.rows[0].cells, HEADER, strict=True):
-        cell.text = text
-    for values in ROWS:
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.text = text
-    document.save(str(path))
-    return path
+    lines = ["Số: 77/KH-UBND", "KẾ HOẠCH", "Chuyển đổi số tỉnh Hà Tĩnh năm 2026", "PHỤ LỤC"]
+    return write_table_docx(path, lines, HEADER, ROWS)
 
 
 @pytest.fixture

@@ -55,8 +55,8 @@ def test_an_agency_a_period_and_a_list(gazetteer: Gazetteer) -> None:
     [
         ("còn Sở Tài chính thì sao?", {"opener"}),
         ("thế quý sau?", {"opener"}),
-        ("của Sở Nội vụ thôi", {"narrow"}),
-        ("trong đó cái nào đã quá hạn?", {"narrow"}),
+        ("riêng của Sở Tư pháp thôi", {"narrow"}),
+        ("trong số đó việc nào trễ hạn?", {"narrow"}),
         ("xem tiếp", {"page"}),
         ("còn nữa không?", {"page", "opener"}),
         ("Sở Y tế chủ trì những nhiệm vụ nào?", set()),
@@ -71,8 +71,8 @@ def test_follow_up_marks(question: str, marks: set[str], gazetteer: Gazetteer) -
 @pytest.mark.parametrize(
     ("question", "ref"),
     [
-        ("nhiệm vụ thứ hai hạn khi nào?", TaskRef(ordinal=2)),
-        ("cái đầu tiên ai phối hợp?", TaskRef(ordinal=1)),
+        ("nv thứ hai khi nào phải xong?", TaskRef(ordinal=2)),
+        ("cái đầu tiên thì đơn vị nào phối hợp vậy", TaskRef(ordinal=1)),
         ("nhiệm vụ cuối có mấy cơ quan chủ trì?", TaskRef(ordinal=-1)),
         ("những nhiệm vụ cuối năm", None),
         ("con cai kia?", TaskRef(other=True)),

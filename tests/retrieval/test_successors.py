@@ -9,6 +9,7 @@ from pathlib import Path
 from domain.settings import Settings
 from retrieval.tuning import Tuning
 from tests.conftest import make_container
+from tests.plans import write_table_docx
 
 ROWS = [
     ["1", "Xây dựng cơ sở dữ liệu đất đai", "Sở Tài nguyên và Môi trường", "Sở Tư pháp", "CSDL", "6/2026"],
@@ -18,20 +19,9 @@ ROWS = [
 
 
 def _plan(path: Path) -> Path:
-    import docx
-
-    document = docx.Document()
-    for line in ["Số: 15/KH-UBND", "KẾ HOẠCH", "Chuyển đổi số tài nguyên tỉnh Tây Ninh", "PHỤ LỤC"]:
-        document.add_paragraph(line)
+    lines = ["Số: 15/KH-UBND", "KẾ HOẠCH", "Chuyển đổi số tài nguyên tỉnh Tây Ninh", "PHỤ LỤC"]
     header = ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời hạn"]
-    table = document.add_table(rows=1, cols=len(header))
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for values in ROWS:
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.text = text
-    document.save(str(path))
-    return path
+    return write_table_docx(path, lines, header, ROWS)
 
 
 def test_the_name_asked_and_a_line_about_the_other(services, tmp_path: Path) -> None:
