@@ -290,43 +290,56 @@ class Assistant:
             within_days=within_days,
             agencies=(agency,) if agency else (),
             period=None,
+            role=role,
         )
-        return self._due_tasks(query, None, self._short_titles(), role=role)
+        return self._due_tasks(query, None, self._short_titles())
 
     # -- routing ----------------------------------------------------------------------------
 
     def _answer(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
-        if query.intent is Intent.AGENCY_TASKS and query.agencies:
-            return self._agency_tasks(query, scope, titles)
-        if query.intent is Intent.TASK_LIST:
-            return self._task_list_of_plans(query, scope, titles)
-        if query.intent is Intent.DUE:
-            return self._due_tasks(query, scope, titles, role=query.role)
-        # "Nhiệm vụ 27 là gì?" names a task without asking one field of it
-        names_task = query.task_number is not None and query.intent is Intent.GENERAL
-        if query.intent in _TASK_INTENTS or names_task:
-            same_number = self._tasks_numbered(query, scope)
-            if len(same_number) > 1:
-                return self._each_task(query, same_number, titles)
-            if same_number:
-                numbered = self._task_answer(query, same_number[0], None, titles)
-                if self._fits(query, same_number[0]):
-                    return numbered
-                # "nhiệm vụ 2 trong (slide) DTI": another plan's text may number it too
-                in_text = self._free_text(query, scope, titles)
-                return in_text if in_text.found else numbered
-            # a task number no record has is looked for in the text, never swapped for another
-            task, hit, task_cov = (
-                (None, None, 0.0) if query.task_number else self._find_task(query, scope)
-            )
-            if task is not None:
-                prose = self._evidence(query, scope, record="prose")
-                if (
-                    prose is None
-                    or hit is None
-                    or task_cov + self._tune.task_preference >= prose.coverage
-                ):
-                    return self._task_answer(query, task, hit, titles)
+        """Route a question by the kind of answer its frame calls for (one handler each)."""
+        kinds: dict[Intent, Callable[[Query, list[str] | None, dict[str, str]], Answer]] = {
+            Intent.AGENCY_TASKS: self._agency_tasks,
+            Intent.TASK_LIST: self._task_list_of_plans,
+            Intent.DUE: self._due_tasks,
+            Intent.DEADLINE: self._task_question,
+            Intent.LEAD: self._task_question,
+            Intent.COORDINATING: self._task_question,
+            Intent.OUTPUT: self._task_question,
+        }
+        if query.intent is Intent.GENERAL and query.task_number is not None:
+            # "Nhiệm vụ 27 là gì?" names a task without asking one field of it
+            return self._task_question(query, scope, titles)
+        if query.intent is Intent.AGENCY_TASKS and not query.agencies:
+            return self._free_text(query, scope, titles)
+        return kinds.get(query.intent, self._free_text)(query, scope, titles)
+
+    def _task_question(
+        self, query: Query, scope: list[str] | None, titles: dict[str, str]
+    ) -> Answer:
+        """Fields of one task, named by its number or found by its words."""
+        same_number = self._tasks_numbered(query, scope)
+        if len(same_number) > 1:
+            return self._each_task(query, same_number, titles)
+        if same_number:
+            numbered = self._task_answer(query, same_number[0], None, titles)
+            if self._fits(query, same_number[0]):
+                return numbered
+            # another plan's text may number its own items the same way
+            in_text = self._free_text(query, scope, titles)
+            return in_text if in_text.found else numbered
+        # a task number no record has is looked for in the text, never swapped for another
+        task, hit, task_cov = (
+            (None, None, 0.0) if query.task_number else self._find_task(query, scope)
+        )
+        if task is not None:
+            prose = self._evidence(query, scope, record="prose")
+            if (
+                prose is None
+                or hit is None
+                or task_cov + self._tune.task_preference >= prose.coverage
+            ):
+                return self._task_answer(query, task, hit, titles)
         return self._free_text(query, scope, titles)
 
     # -- task questions ---------------------------------------------------------------------
@@ -581,10 +594,9 @@ class Assistant:
         )
         return self._task_list(header, tasks, query, titles)
 
-    def _due_tasks(
-        self, query: Query, scope: list[str] | None, titles: dict[str, str], role: str = "lead"
-    ) -> Answer:
+    def _due_tasks(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
         """Tasks due in a period and/or of a status, of an agency or of all (SEMANTICS §2)."""
+        role = query.role
         today = self._today()
         agency = query.agencies[0] if query.agencies else None
         start, end = query.period or (None, None)
