@@ -55,6 +55,12 @@ class Document:
     content_hash: str
     version: int = 1
     active: bool = True
+    # what the document says of itself (Nghị định 30/2020/NĐ-CP header, opening, signature)
+    place: str | None = None
+    legal_bases: tuple[str, ...] = ()
+    proposer: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from domain.records import Document
 from domain.text import canonical, fold
 from ingest.changes import diff_tasks
 from ingest.chunker import chunk_document
+from ingest.facts import read_facts
 from ingest.loaders import ParsedDocument, load_file, read_bytes
 from ingest.records import extract_records
 from stores import RecordStore, TaskQuery, VersionStore, doc_version
@@ -33,11 +34,7 @@ log = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 # Raise when loaders, extraction or chunking change what a file yields: files ingested by an
 # older reader are then read again on the next ingest, instead of being skipped as unchanged.
-READER_VERSION = 2
-# The official number stands in the header as "Số: 312/KH-UBND" at the start of a line.
-_NUMBER = re.compile(
-    r"^\s*Số\s*:\s*(\d{1,5}\s*/\s*[A-ZĐ][A-ZĐ0-9\-]*(?:/[A-ZĐ0-9\-]+)*)", re.MULTILINE
-)
+READER_VERSION = 3
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -247,7 +244,8 @@ class Ingestor:
         replace_id: str | None,
     ) -> Document:
         text_head = "\n".join(line.text for line in parsed.lines[:80])
-        number = (entry.number if entry else None) or _detect_number(text_head)
+        facts = read_facts(parsed)
+        number = (entry.number if entry else None) or facts.number
         document_id = replace_id or (entry.id if entry else None)
         if document_id is None and number:
             existing = self._versions.find_active_by_number(number)
@@ -260,11 +258,16 @@ class Ingestor:
             title=title,
             kind=(entry.kind if entry else None) or _detect_kind(title, text_head),
             number=number,
-            issuer=entry.issuer if entry else None,
-            issued=entry.issued if entry else None,
+            issuer=(entry.issuer if entry else None) or facts.issuer,
+            issued=(entry.issued if entry else None) or facts.issued,
             source=parsed.source,
             content_hash=content_hash,
             version=self._versions.next_version(document_id),
+            place=facts.place,
+            legal_bases=facts.legal_bases,
+            proposer=facts.proposer,
+            signer=facts.signer,
+            signer_title=facts.signer_title,
         )
 
 
@@ -286,11 +289,6 @@ def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, ManifestEntry | None]
 
 def _slug(text: str) -> str:
     return _SLUG.sub("-", fold(text)).strip("-")[:60] or "document"
-
-
-def _detect_number(text: str) -> str | None:
-    match = _NUMBER.search(text)
-    return re.sub(r"\s+", "", match.group(1)) if match else None
 
 
 def _detect_title(parsed: ParsedDocument) -> str | None:

@@ -72,6 +72,7 @@ class Frame:
     within_days: int | None = None
     names_tasks: bool = False  # "nhiệm vụ", "việc", "đề án" … : the question is about tasks
     self_ref: bool = False  # "bên mình", "đơn vị mình": the asker's own agency
+    document_facts: tuple[str, ...] = ()  # number, issued, signer, issuer, legal_bases, proposer
     topic: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -115,6 +116,7 @@ class Frame:
             yes_no=bool(data.get("yes_no")),
             within_days=data.get("within_days"),
             names_tasks=bool(data.get("names_tasks")),
+            document_facts=tuple(data.get("document_facts", ())),
             topic=tuple(data.get("topic", ())),
         )
 
@@ -178,6 +180,10 @@ class _Grammar:
             rf"|\b(?:danh sach|liet ke|ke ten|ke ra|neu ten)\b"
         )
         self.task_noun = re.compile(rf"\b{task_nouns}\b")
+        self.document_facts = [
+            (fact, re.compile(rf"\b{phrases_pattern(words)}\b"))
+            for fact, words in w["document_facts"].items()
+        ]
         self.self_ref = re.compile(rf"\b{phrases_pattern(w['self_reference'])}\b")
         who = phrases_pattern(w["asks_who"])
         role_words = phrases_pattern(w["roles"]["lead"] + w["roles"]["coordinating"])
@@ -283,6 +289,9 @@ def read_frame(
         within_days=within_days,
         names_tasks=bool(g.task_noun.search(rest)),
         self_ref=bool(g.self_ref.search(rest)),
+        document_facts=tuple(f for f, pattern in g.document_facts if pattern.search(rest))
+        if "document_fact" in fields
+        else (),
         topic=topic,
     )
 

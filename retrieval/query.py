@@ -27,6 +27,7 @@ class Intent(StrEnum):
     TARGET = "target"
     CRITERION = "criterion"
     TASK_LIST = "task_list"  # the tasks of a plan (or a period): "có bao nhiêu nhiệm vụ"
+    DOCUMENT_FACT = "document_fact"  # a document's number, date, signer, bases, proposer
     GENERAL = "general"
 
 
@@ -197,6 +198,8 @@ def intent_of(frame: Frame) -> Intent:
     fields = frame.fields
     if frame.agency and frame.names_tasks and not (frame.task_fields or frame.task or frame.topic):
         return Intent.AGENCY_TASKS  # "nhiệm vụ của Sở Y tế là gì?": nothing but its tasks
+    if "document_fact" in fields and frame.document_facts:
+        return Intent.DOCUMENT_FACT
     if "other" in fields or "document_fact" in fields:
         return Intent.GENERAL
     if "criterion_class" in fields:

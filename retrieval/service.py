@@ -306,6 +306,7 @@ class Assistant:
             Intent.LEAD: self._task_question,
             Intent.COORDINATING: self._task_question,
             Intent.OUTPUT: self._task_question,
+            Intent.DOCUMENT_FACT: self._document_facts,
         }
         if query.intent is Intent.GENERAL and query.task_number is not None:
             # "Nhiệm vụ 27 là gì?" names a task without asking one field of it
@@ -313,6 +314,74 @@ class Assistant:
         if query.intent is Intent.AGENCY_TASKS and not query.agencies:
             return self._free_text(query, scope, titles)
         return kinds.get(query.intent, self._free_text)(query, scope, titles)
+
+    def _document_facts(
+        self, query: Query, scope: list[str] | None, titles: dict[str, str]
+    ) -> Answer:
+        """A document's number, date, signer, issuer, legal bases or proposer, from what it
+        says of itself; the text is searched when no document is clearly meant."""
+        assert query.frame is not None
+        documents = self._versions.active_documents()
+        chosen = [d for d in documents if scope and d.id in scope]
+        sure = bool(chosen)  # named by its number: what it does not say, it does not say
+        if not chosen:
+            lexical = self._retriever.lexical
+            topic = [w for w in query.topic if not w.isdigit()]
+            scored = sorted(
+                ((coverage(topic, f"{d.title} {d.number or ''}", lexical), d) for d in documents),
+                key=lambda pair: -pair[0],
+            )
+            if len(documents) == 1:
+                chosen = documents
+            elif (
+                scored
+                and scored[0][0] >= self._tune.min_coverage
+                and (len(scored) == 1 or scored[0][0] > scored[1][0])
+            ):
+                chosen = [scored[0][1]]
+                sure = scored[0][0] >= self._tune.sure_title_coverage
+        if len(chosen) != 1:
+            return self._free_text(query, scope, titles)
+        doc = chosen[0]
+        parts, missing = [], []
+        for fact in query.frame.document_facts:
+            text = self._fact_text(doc, fact)
+            if text:
+                parts.append(text)
+            else:
+                missing.append(self._t.fact_names.get(fact, fact))
+        title = _short_title(doc)
+        if missing:
+            parts.append(self._t.render("fact_missing", document=title, what=", ".join(missing)))
+        text = self._t.render("fact_document", document=title, facts=" ".join(parts))
+        found = len(missing) < len(query.frame.document_facts)
+        if not found and not sure:
+            # the document does not state it of itself; another text may (a report citing it)
+            in_text = self._free_text(query, scope, titles)
+            if in_text.found:
+                return in_text
+        source = Source(doc.id, titles.get(doc.id, doc.title), "Phần đầu văn bản", text, 1.0)
+        return Answer(
+            text, found, [source] if found else [], intent=query.intent.value, titles=titles
+        )
+
+    def _fact_text(self, doc: Document, fact: str) -> str | None:
+        if fact == "number" and doc.number:
+            return self._t.render("fact_number", number=doc.number)
+        if fact == "issued" and doc.issued:
+            when = _vietnamese_date(doc.issued)
+            place = f", tại {doc.place}" if doc.place else ""
+            return self._t.render("fact_issued", issued=when, place=place)
+        if fact == "signer" and doc.signer:
+            title = f" ({doc.signer_title})" if doc.signer_title else ""
+            return self._t.render("fact_signer", signer=doc.signer, title=title)
+        if fact == "issuer" and doc.issuer:
+            return self._t.render("fact_issuer", issuer=doc.issuer)
+        if fact == "legal_bases" and doc.legal_bases:
+            return self._t.render("fact_legal_bases", bases="; ".join(doc.legal_bases))
+        if fact == "proposer" and doc.proposer:
+            return self._t.render("fact_proposer", proposer=doc.proposer)
+        return None
 
     def _task_question(
         self, query: Query, scope: list[str] | None, titles: dict[str, str]
@@ -841,6 +910,14 @@ _SCOPE_WORDS = frozenset("nghi quyet nq ke hoach kh chuong trinh xay dung nhung 
 def _own_topic(query: Query) -> list[str]:
     """The question's topic without plan words and the task number it names."""
     return [w for w in query.topic if w not in _SCOPE_WORDS and w != query.task_number]
+
+
+def _vietnamese_date(iso: str) -> str:
+    """ "2026-02-03" -> "03/02/2026"; other text as it is."""
+    try:
+        return f"{date.fromisoformat(iso):%d/%m/%Y}"
+    except ValueError:
+        return iso
 
 
 def _period_text(start: date | None, end: date | None) -> str:

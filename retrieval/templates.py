@@ -72,6 +72,15 @@ class AnswerTemplates(BaseModel):
     ask_agency: str
     agency_predecessor: str
     agency_successor: str
+    fact_number: str
+    fact_issued: str
+    fact_signer: str
+    fact_issuer: str
+    fact_legal_bases: str
+    fact_proposer: str
+    fact_missing: str
+    fact_document: str
+    fact_names: dict[str, str]
 
     def render(self, template: str, **values: object) -> str:
         """Fill ``template``; :raises MissingVariables: a placeholder has no value."""

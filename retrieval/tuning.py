@@ -22,6 +22,8 @@ class Tuning:
     min_task_coverage: float = 0.3
     # A task record beats a prose sentence unless the sentence covers this much more.
     task_preference: float = 0.1
+    # A question's words that cover this much of a document's title name that document.
+    sure_title_coverage: float = 0.7
     # Share of a follow-up's own words a shown task must hold to be the one it picks.
     pick_coverage: float = 0.5
     # Words of a question given to the embedder (the rarest ones, in their order).
@@ -37,7 +39,13 @@ class Tuning:
     max_sources: int = 4
 
     def __post_init__(self) -> None:
-        for name in ("min_coverage", "min_task_coverage", "task_preference", "pick_coverage"):
+        for name in (
+            "min_coverage",
+            "min_task_coverage",
+            "task_preference",
+            "pick_coverage",
+            "sure_title_coverage",
+        ):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
         for name in ("dense_words", "list_chars", "task_name_chars", "max_each", "count_lines"):

@@ -121,6 +121,11 @@ class SqlVersionStore:
                     source=document.source,
                     content_hash=document.content_hash,
                     reader=reader,
+                    place=document.place,
+                    legal_bases=list(document.legal_bases),
+                    proposer=document.proposer,
+                    signer=document.signer,
+                    signer_title=document.signer_title,
                 )
             )
             # records belong to the version being added, whatever version they were read as
@@ -342,6 +347,11 @@ def _document(row: RowMapping) -> Document:
         content_hash=row["content_hash"],
         version=int(row["version"]),
         active=row["state"] == "active",
+        place=row["place"],
+        legal_bases=tuple(row["legal_bases"] or ()),
+        proposer=row["proposer"],
+        signer=row["signer"],
+        signer_title=row["signer_title"],
     )
 
 

@@ -42,6 +42,11 @@ versions = sa.Table(
         "created_at", sa.DateTime, nullable=False, server_default=sa.func.current_timestamp()
     ),
     sa.Column("reader", sa.Text),
+    sa.Column("place", sa.Text),
+    sa.Column("legal_bases", sa.JSON),
+    sa.Column("proposer", sa.Text),
+    sa.Column("signer", sa.Text),
+    sa.Column("signer_title", sa.Text),
     sa.Index("versions_hash", "content_hash", "state"),
     # at most one active version per document, whatever races the writers run
     sa.Index(

@@ -1,0 +1,155 @@
+"""A document's own facts, read from the parts Nghị định 30/2020/NĐ-CP lays down.
+
+The header (cơ quan ban hành, "Số: 45/KH-UBND", "Tây Ninh, ngày 3 tháng 2 năm 2026"), the
+opening (căn cứ, thực hiện, "Theo đề nghị của … tại Tờ trình số …") and the signature block
+("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Nguyễn Văn A"). A fact the document does
+not state stays empty: answers then say the plan does not give it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from domain.text import canonical, fold, normalise_space
+from ingest.loaders import ParsedDocument
+
+__all__ = ["DocumentFacts", "read_facts"]
+
+_HEAD_LINES = 40
+_TAIL_LINES = 40
+_NUMBER = re.compile(
+    r"^\s*Số\s*:\s*(\d{1,5}\s*/\s*[A-ZĐ][A-ZĐ0-9\-]*(?:/[A-ZĐ0-9\-]+)*)", re.MULTILINE
+)
+_PLACE_DATE = re.compile(
+    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .]{1,40}?),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})"
+    r"\s+năm\s+(?P<y>\d{4})"
+)
+_NATIONAL = ("cong hoa xa hoi chu nghia viet nam", "doc lap", "tu do", "hanh phuc")
+_KINDS = ("ke hoach", "bao cao", "cong van", "quyet dinh", "chuong trinh", "de an", "to trinh")
+_OPENERS = re.compile(r"^\s*(?:Căn cứ|Thực hiện|Theo đề nghị|[IVX]+\.\s|\d+\.\s)")
+_BASIS = re.compile(r"^\s*(Căn cứ|Thực hiện)\s+(.+)$")
+_PROPOSER = re.compile(
+    r"Theo đề nghị của\s+(?P<who>.+?)(?:\s+tại\s+(?P<paper>Tờ trình số\s+[^,;.]+?))?\s*[,;.]?\s*$"
+)
+_TITLE = re.compile(
+    r"^(?:TM\.|KT\.|Q\.|TL\.|TUQ\.)?\s*(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BÍ THƯ)"
+)
+_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]+$")
+_NOT_NAMES = ("Sở", "Ủy", "Uỷ", "Ban", "Nơi", "Kính", "Văn", "Phòng", "Trung", "Lưu")
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What a document says of itself; None or empty when it does not say it."""
+
+    number: str | None = None
+    issuer: str | None = None
+    place: str | None = None
+    issued: str | None = None  # ISO date
+    legal_bases: tuple[str, ...] = ()
+    proposer: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+
+
+def read_facts(parsed: ParsedDocument) -> DocumentFacts:
+    """Read the header, opening and signature block of ``parsed``."""
+    lines = [canonical(line.text) for line in parsed.lines if line.text.strip()]
+    head = lines[:_HEAD_LINES]
+    head_text = "\n".join(head)
+    number = re.sub(r"\s+", "", m.group(1)) if (m := _NUMBER.search(head_text)) else None
+    place = issued = None
+    if m := _PLACE_DATE.search(head_text):
+        place = normalise_space(m.group("place"))
+        day, month, year = int(m.group("d")), int(m.group("m")), int(m.group("y"))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            issued = f"{year:04d}-{month:02d}-{day:02d}"
+    signer, title = _signature(lines[-_TAIL_LINES:])
+    return DocumentFacts(
+        number=number,
+        issuer=_issuer(head),
+        place=place,
+        issued=issued,
+        legal_bases=_bases(lines[:120]),
+        proposer=_proposer(lines[:120]),
+        signer=signer,
+        signer_title=title,
+    )
+
+
+def _issuer(head: list[str]) -> str | None:
+    """The issuing body: the capitals above "Số:", without the national motto."""
+    found: list[str] = []
+    for line in head[:12]:
+        folded = fold(line)
+        if line.lstrip().startswith("Số") or folded.startswith(_KINDS):
+            break
+        if any(part in folded for part in _NATIONAL) or not line.isupper():
+            if found:
+                break
+            continue
+        found.append(line.strip(" -"))
+    return normalise_space(" ".join(found)) if found else None
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Lines joined into sentences ending with ";" or "." (wrapped text is rejoined)."""
+    out: list[str] = []
+    current = ""
+    for line in lines:
+        if current and _OPENERS.match(line):
+            out.append(current)  # a new basis or proposal starts a new sentence
+            current = ""
+        current = f"{current} {line}".strip() if current else line.strip()
+        if current.endswith((";", ".", ":")):
+            out.append(current)
+            current = ""
+    if current:
+        out.append(current)
+    return out
+
+
+def _bases(lines: list[str]) -> tuple[str, ...]:
+    """ "Căn cứ …" and "Thực hiện …" of the opening, up to the first numbered heading."""
+    found = []
+    for paragraph in _paragraphs(lines):
+        if re.match(r"^(?:[IVX]+\.|\d+\.)\s", paragraph):
+            break
+        if m := _BASIS.match(paragraph):
+            found.append(f"{m.group(1)} {m.group(2).rstrip(' ;.')}")
+    return tuple(found)
+
+
+def _proposer(lines: list[str]) -> str | None:
+    for paragraph in _paragraphs(lines):
+        if m := _PROPOSER.search(paragraph):
+            who = m.group("who").rstrip(" ,;.")
+            paper = m.group("paper")
+            return f"{who} ({paper.strip()})" if paper else who
+    return None
+
+
+def _signature(tail: list[str]) -> tuple[str | None, str | None]:
+    """The signer's name and title: a person's name below the title lines near the end."""
+    title = None
+    for line in tail:
+        text = line.strip()
+        if _TITLE.match(text):
+            title = text  # "KT. CHỦ TỊCH" then "PHÓ CHỦ TỊCH": the last is the signer's
+            continue
+        words = text.split()
+        if (
+            title
+            and 2 <= len(words) <= 5
+            and all(_NAME_WORD.match(w) for w in words)
+            and words[0] not in _NOT_NAMES
+        ):
+            return text, _title_case(title)
+    return None, None
+
+
+def _title_case(text: str) -> str:
+    words = [w.upper() if w.endswith(".") else w for w in text.lower().split()]
+    joined = " ".join(words)
+    return joined[:1].upper() + joined[1:]

@@ -1,0 +1,104 @@
+"""A document's own facts (SEMANTICS §4): header, opening and signature block, as Nghị định
+30/2020/NĐ-CP lays them down, read from a plan the test writes; then asked about."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from domain.settings import Settings
+from ingest.facts import read_facts
+from ingest.loaders import Line, ParsedDocument, load_file
+from tests.conftest import make_container
+
+LINES = [
+    "ỦY BAN NHÂN DÂN",
+    "TỈNH VĨNH LONG",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "Số: 45/KH-UBND",
+    "Vĩnh Long, ngày 3 tháng 2 năm 2026",
+    "KẾ HOẠCH",
+    "Chuyển đổi số tỉnh Vĩnh Long năm 2026",
+    "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển",
+    "khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia;",
+    "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ;",
+    "Theo đề nghị của Sở Khoa học và Công nghệ tại Tờ trình số 12/TTr-SKHCN ngày 20/01/2026.",
+    "I. MỤC TIÊU",
+    "1. Hoàn thành cơ sở dữ liệu đất đai trong năm 2026.",
+    "II. TỔ CHỨC THỰC HIỆN",
+    "Các sở, ban, ngành triển khai Kế hoạch này.",
+    "Nơi nhận:",
+    "- Bộ KH&CN;",
+    "TM. ỦY BAN NHÂN DÂN",
+    "KT. CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "Lê Văn An",
+]
+
+
+def _parsed(lines: list[str]) -> ParsedDocument:
+    return ParsedDocument("plan.txt", "txt", [Line(text) for text in lines])
+
+
+def test_the_header_opening_and_signature_are_read() -> None:
+    facts = read_facts(_parsed(LINES))
+    assert facts.number == "45/KH-UBND"
+    assert facts.issuer == "ỦY BAN NHÂN DÂN TỈNH VĨNH LONG"
+    assert (facts.place, facts.issued) == ("Vĩnh Long", "2026-02-03")
+    assert facts.legal_bases == (
+        "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển"
+        " khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia",
+        "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ",
+    )
+    assert facts.proposer == "Sở Khoa học và Công nghệ (Tờ trình số 12/TTr-SKHCN ngày 20/01/2026)"
+    assert (facts.signer, facts.signer_title) == ("Lê Văn An", "Phó chủ tịch")
+
+
+def test_a_document_without_a_header_states_nothing() -> None:
+    facts = read_facts(
+        _parsed(["KẾ HOẠCH", "Phát triển hạ tầng số", "I. MỤC TIÊU", "1. Nội dung."])
+    )
+    assert facts.number is None and facts.issued is None and facts.signer is None
+    assert facts.legal_bases == () and facts.proposer is None
+
+
+@pytest.fixture
+def assistant(services, tmp_path: Path):  # type: ignore[no-untyped-def]
+    import docx
+
+    document = docx.Document()
+    for line in LINES:
+        document.add_paragraph(line)
+    path = tmp_path / "vinh-long.docx"
+    document.save(str(path))
+    assert read_facts(load_file(path, path.read_bytes())).signer == "Lê Văn An"
+    services.ingestor.ingest_file(path)
+    settings = Settings(data_dir=tmp_path, today=date(2026, 5, 1))
+    return make_container(services, settings).assistant  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Kế hoạch chuyển đổi số Vĩnh Long do ai ký?", "Lê Văn An"),
+        ("ke hoach chuyen doi so tinh vinh long ban hanh ngay nao vay", "03/02/2026"),
+        ("Số hiệu của kế hoạch chuyển đổi số tỉnh Vĩnh Long là gì?", "45/KH-UBND"),
+        ("kế hoạch chuyển đổi số vĩnh long căn cứ vào những văn bản nào", "749/QĐ-TTg"),
+        (
+            "Kế hoạch chuyển đổi số Vĩnh Long được ban hành theo đề nghị của cơ quan nào?",
+            "Tờ trình số 12/TTr-SKHCN",
+        ),
+    ],
+)
+def test_document_facts_are_answered(assistant, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
+    assert answer.found and expected in answer.answer, answer.answer
+
+
+def test_the_version_keeps_its_facts(services, assistant) -> None:  # type: ignore[no-untyped-def]
+    doc = services.stores.versions.active_documents()[0]
+    assert (doc.signer, doc.place, doc.issued) == ("Lê Văn An", "Vĩnh Long", "2026-02-03")
+    assert len(doc.legal_bases) == 2
