@@ -75,6 +75,10 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def knows(self, token: str) -> bool:
+        """Whether any indexed text holds this folded token."""
+        return token in self._idf
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a folded token (unseen tokens get the maximum)."""
         return self._idf.get(token, self._max_idf)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from domain.agencies import Gazetteer, agency_key
@@ -842,7 +845,15 @@ class Assistant:
         window = f"{evidence.sentence} {chunk.text} {chunk.heading}"
         if not names_task_number(query, window):
             return False
-        return all(year in window for year in query.years)
+        if not all(year in window for year in query.years):
+            return False
+        # every specific thing the question names must be there (SEMANTICS §6)
+        context = fold(f"{self._titles().get(chunk.document_id, '')} {window}").replace("đ", "d")
+        if any(f" {p} " not in f" {_words(context)} " for p in _provinces_in(query.folded)):
+            return False  # no fact crosses from one province's plan to another's
+        lexical = self._retriever.lexical
+        unknown = [w for w in own_topic(query.topic) if len(w) >= 4 and not lexical.knows(w)]
+        return not unknown  # a word no plan holds ("cyradar"): the plans do not say
 
     def _llm_answer(self, query: Query, hits: Sequence[ChunkHit], fallback: str) -> str | None:
         assert self._llm is not None
@@ -910,6 +921,22 @@ _SCOPE_WORDS = frozenset("nghi quyet nq ke hoach kh chuong trinh xay dung nhung 
 def _own_topic(query: Query) -> list[str]:
     """The question's topic without plan words and the task number it names."""
     return [w for w in query.topic if w not in _SCOPE_WORDS and w != query.task_number]
+
+
+@cache
+def _provinces() -> tuple[str, ...]:
+    raw = resources.files("domain").joinpath("data/provinces.json").read_text("utf-8")
+    names = json.loads(raw)["provinces"]
+    return tuple(sorted({_words(fold(n).replace("đ", "d")) for n in names}, key=len, reverse=True))
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def _provinces_in(folded: str) -> list[str]:
+    padded = f" {_words(folded)} "
+    return [p for p in _provinces() if f" {p} " in padded]
 
 
 def _vietnamese_date(iso: str) -> str:
