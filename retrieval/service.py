@@ -869,6 +869,8 @@ class Assistant:
     def _dense_text(self, query: Query) -> str:
         """The question's most telling words for the embedder: the model's cost grows with
         the text, and rare words carry the topic."""
+        if self._tune.dense_whole_question:
+            return query.search_text
         words = query.dense_text.split()
         if len(words) <= self._tune.dense_words:
             return query.dense_text

@@ -28,6 +28,8 @@ class Tuning:
     pick_coverage: float = 0.5
     # Words of a question given to the embedder (the rarest ones, in their order).
     dense_words: int = 10
+    # Give the embedder the whole normalised question instead of its rarest words.
+    dense_whole_question: bool = False
     # Characters of a task list in one answer; characters of a task name in a list line.
     list_chars: int = 1400
     task_name_chars: int = 150
