@@ -21,6 +21,8 @@ from stores import Job, JobStore
 
 __all__ = ["IngestJobs", "router"]
 
+# An admin token shorter than this leaves the admin endpoints off (easily guessed).
+MIN_TOKEN_CHARS = 12
 # How long an upload request waits for its ingest before answering 202 with a job id.
 WAIT_SECONDS = 20.0
 _STATUS_BY_KIND = {"unsupported": 415, "corrupt": 422, "empty": 422, "ingest": 422}
@@ -83,8 +85,16 @@ def require_admin(c: ContainerDep, authorization: Annotated[str | None, Header()
         raise HTTPException(
             403, "Chức năng quản trị đang tắt: chưa cấu hình PLANBOT_ADMIN_TOKEN trên máy chủ."
         )
+    if len(token) < MIN_TOKEN_CHARS:
+        raise HTTPException(
+            403,
+            f"Chức năng quản trị đang tắt: PLANBOT_ADMIN_TOKEN quá ngắn (cần ít nhất "
+            f"{MIN_TOKEN_CHARS} ký tự).",
+        )
     scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip(), token):
+    # bytes: a header with non-ASCII characters is simply wrong, never a server error
+    same = secrets.compare_digest(given.strip().encode("utf-8", "replace"), token.encode())
+    if scheme.lower() != "bearer" or not same:
         raise HTTPException(
             401,
             "Thiếu hoặc sai mã quản trị (Authorization: Bearer <token>).",
@@ -202,7 +212,7 @@ def document_changes(document_id: str, c: ContainerDep) -> dict[str, Any]:
 
 
 @router.get("/jobs/{job_id}")
-def job_status(job_id: str, jobs: JobsDep) -> JSONResponse:
+def job_status(job_id: str, _: AdminDep, jobs: JobsDep) -> JSONResponse:
     """The state of an ingest job."""
     job = jobs.get(job_id)
     if job is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -67,6 +67,12 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             app.state.container.ingestor.cleanup()
         except StoreError as exc:  # serve anyway; /health reports the index as down
             log.warning("cleanup skipped, the index does not answer: %s", exc)
+        days = app.state.container.settings.conversation_days
+        cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=days)
+        try:
+            app.state.container.stores.conversations.prune(cutoff)
+        except StoreError as exc:
+            log.warning("old conversations not pruned: %s", exc)
         app.state.jobs = IngestJobs(app.state.container.stores.jobs)
         app.state.jobs.abandon_running()
         app.state.telegram = await start_telegram(app.state.container)

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     admin_token: SecretStr | None = None
     max_upload_mb: int = Field(default=25, gt=0)
+    # Conversations not touched for this many days are forgotten when the server starts.
+    conversation_days: int = Field(default=30, gt=0)
     today: date | None = None
     telegram_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None

@@ -150,6 +150,10 @@ class ConversationStore(Protocol):
 
     def save(self, conversation_id: str, state: dict[str, Any]) -> None: ...
 
+    def prune(self, older_than: datetime) -> int:
+        """Forget conversations not touched since ``older_than``; returns how many."""
+        ...
+
 
 class SubscriptionStore(Protocol):
     """Daily-digest subscriptions of chat users to an agency's deadlines."""

@@ -63,6 +63,12 @@ class SqlConversationStore:
                 {"state": state, "updated_at": _now()},
             )
 
+    def prune(self, older_than: datetime) -> int:
+        c = s.conversations
+        with write(self._engine) as conn:
+            gone = conn.execute(c.delete().where(c.c.updated_at < older_than))
+            return int(gone.rowcount)
+
 
 class SqlSubscriptionStore:
     """Chat users subscribed to an agency's daily digest."""

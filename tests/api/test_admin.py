@@ -192,3 +192,17 @@ def test_concurrent_questions_during_a_replace_never_mix_versions(client: TestCl
     assert replaced.status_code == 200
     assert errors == []
     assert seen and "6/2026" in after and "3/2026" not in after
+
+
+def test_tokens_are_checked_strictly(services, tmp_path: Path) -> None:
+    with make_client(services, tmp_path, admin_token=TOKEN) as client:
+        # a header with non-ASCII characters is a wrong token, not a server error
+        raw = "Bearer mật-khẩu".encode()
+        wrong = client.delete("/documents/x", headers={"Authorization": raw})  # type: ignore[dict-item]
+        assert wrong.status_code == 401
+        # job states are admin data too
+        assert client.get("/jobs/abc").status_code == 401
+        assert client.get("/jobs/abc", headers=AUTH).status_code == 404
+    with make_client(services, tmp_path, admin_token="x") as client:
+        refused = client.delete("/documents/x", headers={"Authorization": "Bearer x"})
+        assert refused.status_code == 403 and "quá ngắn" in refused.json()["detail"]

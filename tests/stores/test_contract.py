@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -365,3 +365,14 @@ def test_embedding_cache(stores: Stores) -> None:
 def test_health(stores: Stores) -> None:
     assert stores.healthy()
     stores.close()
+
+
+def test_old_conversations_are_forgotten(stores: Stores) -> None:
+    from datetime import datetime, timedelta
+
+    stores.conversations.save("old", {"items": []})
+    stores.conversations.save("new", {"items": []})
+    later = datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=5)
+    assert stores.conversations.prune(later - timedelta(days=1)) == 0
+    assert stores.conversations.prune(later) == 2
+    assert stores.conversations.get("old") is None and stores.conversations.get("new") is None
