@@ -103,7 +103,7 @@ def resolve(frame: Frame, topic: list[str], state: State, *, text: str = "") -> 
     """
     ref = frame.task
     slot = bool(frame.agency or frame.period or frame.status)
-    # nothing of its own to look for: a word or two after "còn/thế" ("thế kinh phí?")
+    # nothing of its own to look for: a word or two after "còn/thế" ("thế địa điểm?")
     bare = len(topic) <= (2 if frame.opener else 1)
     last_fields = (state.frame.task_fields if state.frame else frozenset()) or frozenset()
     if frame.page and state.listed:
@@ -170,7 +170,7 @@ def resolve(frame: Frame, topic: list[str], state: State, *, text: str = "") -> 
         if not state.items:
             return Step("ask_back", frame)
         if not frame.task_fields and not frame.asks_set:
-            # "thế kinh phí bao nhiêu?": something else about the tasks just shown
+            # "thế địa điểm ở đâu?": something else about the tasks just shown
             return Step("tasks", replace(frame, fields=frozenset({"other"})), state.items)
     return Step("new", frame)
 

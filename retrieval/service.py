@@ -195,7 +195,7 @@ class Assistant:
             return self._on_ask_back(step, query, scope, titles, _)
         words = own_topic(query.topic, query.task_number)
         if len(tasks) > 1 and words:
-            # "kết quả của nhiệm vụ STEM?": the words pick among the tasks shown
+            # "sản phẩm của việc về camera?": the words pick among the tasks shown
             lexical = self._retriever.lexical
             picked = [
                 t
@@ -221,7 +221,7 @@ class Assistant:
     def _beyond_fields(
         self, query: Query, tasks: list[TaskRecord], titles: dict[str, str]
     ) -> Answer:
-        """A follow-up about the tasks shown that no task field answers ("kinh phí?"): their
+        """A follow-up about the tasks shown that no task field answers ("địa điểm?"): their
         own text may say it; else the plan does not (found: false)."""
         topic = own_topic(query.topic)
         for task in tasks:
