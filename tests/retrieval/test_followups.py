@@ -16,11 +16,6 @@ from retrieval.query import Intent, intent_of, understand
 from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 18)
-CONVERSATIONS = [
-    json.loads(line)["turns"]
-    for line in (ROOT / "tests" / "cases" / "followups.jsonl").read_text("utf-8").splitlines()
-    if line.strip()
-]
 _SETS = {Intent.DUE, Intent.AGENCY_TASKS, Intent.TASK_LIST}
 _LISTED = [("plan", str(n)) for n in range(1, 7)]  # what a list answer shows, in order
 
@@ -88,11 +83,12 @@ def _problems(expect: dict[str, Any], step: Step, state: State, gazetteer: Gazet
     return wrong
 
 
-def test_follow_up_table() -> None:
+def _score(name: str) -> tuple[int, int, list[str]]:
     gazetteer = Gazetteer.load()
+    lines = (ROOT / "tests" / "cases" / name).read_text("utf-8").splitlines()
     turns = right = 0
     failures = []
-    for conversation in CONVERSATIONS:
+    for conversation in (json.loads(line)["turns"] for line in lines if line.strip()):
         state = State()
         for index, turn in enumerate(conversation):
             query = understand(turn["q"], gazetteer, TODAY)
@@ -107,12 +103,28 @@ def test_follow_up_table() -> None:
                 if wrong:
                     failures.append(f"{turn['q']}: {'; '.join(wrong)}")
             state = _state_after(state, step)
-    share = right / turns
-    print(f"\nfollow-up turns resolved as the table says: {share:.1%} ({right}/{turns})")  # noqa: T201
+    return right, turns, failures
+
+
+def test_follow_up_table() -> None:
+    """The table the follow-up rules were developed on (74% before, as first measured)."""
+    right, turns, failures = _score("followups.jsonl")
+    print(f"\nfollow-up turns, development table: {right / turns:.1%} ({right}/{turns})")  # noqa: T201
     for line in failures:
         print("  " + line)  # noqa: T201
     assert turns >= 40
-    assert share >= 0.8
+    assert right / turns >= 0.8
+
+
+def test_held_out_follow_ups() -> None:
+    """Conversations written after the rules, by someone who had not read the code, and
+    never used to change them: how follow-ups generalise."""
+    right, turns, failures = _score("followups_heldout.jsonl")
+    print(f"\nfollow-up turns, held-out table: {right / turns:.1%} ({right}/{turns})")  # noqa: T201
+    for line in failures:
+        print("  " + line)  # noqa: T201
+    assert turns >= 40
+    assert right / turns >= 0.85
 
 
 @pytest.mark.parametrize("informal", [True, False])
