@@ -190,20 +190,28 @@ def evaluate(
 ) -> None:
     """Chấm các bộ câu hỏi và hội thoại (quy tắc của shared/eval/README.md), đặt cạnh nhau."""
     from api.container import build_assistant
-    from api.evaluation import evaluate_conversations, evaluate_file
+    from api.evaluation import evaluate_conversations, evaluate_file, is_conversation_file
 
     if not qa and not conversations:
         console.print("Cần ít nhất một tệp --qa hoặc --conversations.")
         raise typer.Exit(code=2)
     settings = Settings()
     container = build_container(settings)
+    if not container.stores.versions.active_documents():
+        console.print(
+            f"Chưa nạp văn bản nào vào {settings.data_dir}: mọi câu sẽ bị từ chối. "
+            "Hãy chạy `planbot ingest corpus` trước."
+        )
+    # a file of conversations given with --qa is played as conversations
+    files = [(p, is_conversation_file(p)) for p in qa or []]
+    talks = [p for p, talk in files if talk] + list(conversations or [])
     lines: list[str] = []
-    for path in qa or []:
+    for path in (p for p, talk in files if not talk):
         report = evaluate_file(path, container.assistant)
         if show_failures:
             lines += report.failures
         lines += [f"{path.name}: {line}" for line in report.summary()]
-    for path in conversations or []:
+    for path in talks:
 
         def assistant_for(today: date) -> Assistant:
             fixed = settings.model_copy(update={"today": today})

@@ -17,6 +17,7 @@ from domain.text import nfc
 from retrieval.service import Assistant
 
 __all__ = [
+    "is_conversation_file",
     "ConversationReport",
     "EvalReport",
     "TASK_TABLE_TYPES",
@@ -95,6 +96,14 @@ class EvalReport:
             f"unanswerable refused: {pct(self.unanswerable)} | evidence hit: {pct(self.evidence)}",
             f"answerable correct: {pct(self.answerable)}",
         ]
+
+
+def is_conversation_file(path: Path) -> bool:
+    """Whether a JSONL file holds conversations (``turns``) rather than single questions."""
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            return "turns" in json.loads(line)
+    return False
 
 
 def evaluate_file(path: Path, assistant: Assistant) -> EvalReport:

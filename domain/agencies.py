@@ -100,6 +100,8 @@ class Gazetteer:
     # An agency reorganised into another keeps its own name in old plans (SEMANTICS §1):
     # old canonical -> (successor canonical, since when), shown beside answers, never swapped.
     successors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # canonical name -> its alias keys, built on first use (``extend`` resets it)
+    _keys_by_name: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, extra: Iterable[Path] = ()) -> Gazetteer:
@@ -119,6 +121,7 @@ class Gazetteer:
 
     def extend(self, data: dict[str, object]) -> None:
         """Add the agencies of one gazetteer file's content."""
+        self._keys_by_name = None
         entries = data.get("agencies", [])
         if not isinstance(entries, list):
             raise ConfigurationError("agency gazetteer: 'agencies' must be a list")
@@ -170,6 +173,16 @@ class Gazetteer:
             if key and key not in known and not _COLLECTIVE_NAME.search(key):
                 known[key] = canonical(name)
         return Gazetteer(known, dict(self.merged), dict(self.successors))
+
+    def keys_of(self, names: Iterable[str]) -> list[str]:
+        """The matching keys of every alias of ``names`` (canonical names)."""
+        wanted = set(names)
+        if self._keys_by_name is None:
+            by_name: dict[str, list[str]] = {}
+            for key, name in self.names.items():
+                by_name.setdefault(self.canonical(name), []).append(key)
+            self._keys_by_name = by_name
+        return [key for name in wanted for key in self._keys_by_name.get(name, [])]
 
     def find(self, text: str) -> list[str]:
         """Canonical names of the known agencies mentioned in ``text``, longest first."""

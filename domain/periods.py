@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from domain.text import fold, phrases_pattern
+from domain.text import fold, phrases_pattern, spelled_as
 
 __all__ = ["Period", "PeriodMatch", "find_periods", "fold_for_periods", "shift"]
 
@@ -64,16 +64,6 @@ def fold_for_periods(text: str) -> tuple[str, str]:
     """The question lowercased (NFC) and its folded twin, aligned character by character."""
     lower = unicodedata.normalize("NFC", text).lower()
     return lower, "".join(_fold_char(c) for c in lower)
-
-
-def _spelled_right(lower: str, start: int, end: int) -> bool:
-    """Grammar words typed with diacritics must be the right words ("tử" is not "từ")."""
-    spellings: dict[str, list[str]] = _words()["spellings"]
-    for word in re.findall(r"\w+", lower[start:end]):
-        allowed = spellings.get(fold(word).replace("đ", "d"))
-        if allowed and not word.isascii() and word not in allowed:
-            return False
-    return True
 
 
 @cache
@@ -339,7 +329,7 @@ def find_periods(
     while i < len(f):
         if i == 0 or not f[i - 1].isalnum():
             hit = grammar.at(f, i, ctx)
-            if hit is not None and _spelled_right(lower, i, hit[0]):
+            if hit is not None and spelled_as(lower[i : hit[0]], _words()["spellings"]):
                 end, period = hit
                 found.append(PeriodMatch((i, end), period, f[i:end]))
                 i = end

@@ -99,3 +99,13 @@ def phrases_pattern(phrases: Iterable[str]) -> str:
     """A regex alternation of folded phrases, longest first, their spaces flexible."""
     ordered = sorted(phrases, key=len, reverse=True)
     return "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered) + ")"
+
+
+def spelled_as(text: str, spellings: dict[str, list[str]]) -> bool:
+    """Words of ``text`` typed with diacritics are the words a grammar means: a folded key of
+    ``spellings`` must be one of its listed forms ("điện tử năm" is not "từ năm")."""
+    for word in re.findall(r"\w+", text.lower()):
+        allowed = spellings.get(fold(word).replace("đ", "d"))
+        if allowed and not word.isascii() and word not in allowed:
+            return False
+    return True

@@ -93,18 +93,21 @@ class Step:
     items: list[Item] = field(default_factory=list)
 
 
-def resolve(frame: Frame, topic: list[str], state: State, *, text: str = "") -> Step:
+def resolve(
+    frame: Frame, topic: list[str], state: State, *, text: str = "", own_words: int = 1
+) -> Step:
     """The step a turn calls for.
 
     :param frame: the turn as read on its own.
     :param topic: its own content words (see :func:`own_topic`).
     :param state: the conversation so far.
     :param text: the question, to read relative periods against the last one.
+    :param own_words: at most this many words of its own make a turn a follow-up.
     """
     ref = frame.task
     slot = bool(frame.agency or frame.period or frame.status)
     # nothing of its own to look for: a word or two after "còn/thế" ("thế địa điểm?")
-    bare = len(topic) <= (2 if frame.opener else 1)
+    bare = len(topic) <= own_words + frame.opener
     last_fields = (state.frame.task_fields if state.frame else frozenset()) or frozenset()
     if frame.page and state.listed:
         return Step("page", state.list_frame or frame)

@@ -24,7 +24,7 @@ from typing import Any
 
 from domain.agencies import Gazetteer
 from domain.periods import Period, find_periods, fold_for_periods
-from domain.text import normalise_space, phrases_pattern
+from domain.text import normalise_space, phrases_pattern, spelled_as
 from retrieval.asked import AskedFields
 from retrieval.normalise import Normalised, normalise
 
@@ -261,9 +261,7 @@ def read_frame(
         fields.add("list")
     if m := g.asks_who.search(rest):
         # "đơn vị phối hợp?", "ai chủ trì": the agencies of a task, a field, not a role slot
-        said = fold_for_periods(m.group("a") or m.group("b"))[1]
-        asked_role = "coordinating" if said.startswith(("phoi", "cung", "ho tro")) else "lead"
-        fields.add(asked_role)
+        fields.add(_role(m.group("a") or m.group("b"), g) or "lead")
         if not g.task_noun.search(rest) or not agencies:
             fields -= {"list", "count", "other"}
         role = role if agencies else None
@@ -305,20 +303,17 @@ def _role(folded: str, g: _Grammar) -> str | None:
     return None
 
 
-def _spelled_right(lower: str, match: re.Match[str]) -> bool:
-    """The words a match stands on were typed as the grammar means them, when typed with
-    diacritics ("đề án đô thị" is no pointer; "đề án đó" is)."""
-    spellings: dict[str, list[str]] = _words()["spellings"]
-    for word in re.findall(r"\w+", lower[match.start() : match.end()]):
-        allowed = spellings.get(fold_for_periods(word)[1])
-        if allowed and not word.isascii() and word not in allowed:
-            return False
-    return True
-
-
 def _task_ref(lower: str, folded: str, g: _Grammar) -> TaskRef | None:
     def found(pattern: re.Pattern[str]) -> re.Match[str] | None:
-        return next((m for m in pattern.finditer(folded) if _spelled_right(lower, m)), None)
+        spellings = _words()["spellings"]
+        return next(
+            (
+                m
+                for m in pattern.finditer(folded)
+                if spelled_as(lower[m.start() : m.end()], spellings)
+            ),
+            None,
+        )
 
     if m := g.pick.search(folded):
         return TaskRef(words=m.group("words"))

@@ -138,11 +138,8 @@ def understand(
     text = canonical(normalised.text)
     folded = fold(text).replace("đ", "d")
     hints = tuple(dict.fromkeys(m.group(1) for m in _NAMED_PLAN.finditer(folded)))
-    found = set(gazetteer.find(text))
     # the agency names as written: their words are no topic, the same words elsewhere are
-    agency_phrases = [
-        key.split() for key, name in gazetteer.names.items() if gazetteer.canonical(name) in found
-    ]
+    agency_phrases = [key.split() for key in gazetteer.keys_of(gazetteer.find(text))]
     plan_numbers = set(hints)
     topic = tuple(w for w in _topic(text, agency_phrases) if w not in plan_numbers)
     if frame is None:

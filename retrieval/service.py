@@ -143,7 +143,13 @@ class Assistant:
             query = with_frame(query, replace(query.frame, agency=own, agencies=(own,)))
         frame = query.frame
         assert frame is not None
-        step = resolve(frame, own_topic(query.topic, query.task_number), state, text=query.text)
+        step = resolve(
+            frame,
+            own_topic(query.topic, query.task_number),
+            state,
+            text=query.text,
+            own_words=self._tune.follow_up_words,
+        )
         answer = self._handlers[step.kind](step, query, scope, titles, state)
         if conversation_id:
             after = _next_state(state, step, answer)
@@ -852,7 +858,8 @@ class Assistant:
         if any(f" {p} " not in f" {_words(context)} " for p in _provinces_in(query.folded)):
             return False  # no fact crosses from one province's plan to another's
         lexical = self._retriever.lexical
-        unknown = [w for w in own_topic(query.topic) if len(w) >= 4 and not lexical.knows(w)]
+        letters = self._tune.unknown_word_letters
+        unknown = [w for w in own_topic(query.topic) if len(w) >= letters and not lexical.knows(w)]
         return not unknown  # a word no plan holds ("cyradar"): the plans do not say
 
     def _llm_answer(self, query: Query, hits: Sequence[ChunkHit], fallback: str) -> str | None:

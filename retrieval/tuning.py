@@ -26,6 +26,12 @@ class Tuning:
     sure_title_coverage: float = 0.7
     # Share of a follow-up's own words a shown task must hold to be the one it picks.
     pick_coverage: float = 0.5
+    # A follow-up with at most this many words of its own has nothing of its own to look for
+    # (one more after "còn/thế"): it refers to what the conversation showed.
+    follow_up_words: int = 1
+    # A question word of at least this many letters that no plan holds cannot be answered
+    # (shorter ones are question particles: "lâu", "nào").
+    unknown_word_letters: int = 4
     # Words of a question given to the embedder (the rarest ones, in their order).
     dense_words: int = 10
     # Give the embedder the whole normalised question instead of its rarest words.
@@ -50,6 +56,13 @@ class Tuning:
         ):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must lie in [0, 1], got {getattr(self, name)}")
-        for name in ("dense_words", "list_chars", "task_name_chars", "max_each", "count_lines"):
+        for name in (
+            "dense_words",
+            "list_chars",
+            "task_name_chars",
+            "max_each",
+            "count_lines",
+            "unknown_word_letters",
+        ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be greater than 0, got {getattr(self, name)}")

@@ -47,3 +47,25 @@ def test_a_bad_file_fails_the_command_and_names_it(env: Path, tmp_path: Path):
     result = CliRunner().invoke(app, ["ingest", str(bad), str(env)])
     assert result.exit_code == 1
     assert "hong.pdf" in result.output and "đã thêm" in result.output
+
+
+def test_eval_plays_a_conversations_file_given_as_qa(env: Path, tmp_path: Path):
+    import json
+
+    talk = tmp_path / "talk.jsonl"
+    turns = [
+        {
+            "question": "Sở Y tế chủ trì nhiệm vụ nào?",
+            "must_contain": [["khám sức khỏe"]],
+            "answerable": True,
+        },
+        {"question": "hạn thế nào?", "must_contain": [], "answerable": True},
+    ]
+    talk.write_text(json.dumps({"id": "c1", "turns": turns}, ensure_ascii=False) + "\n", "utf-8")
+    runner = CliRunner()
+    empty = runner.invoke(app, ["eval", "--qa", str(talk)])
+    assert empty.exit_code == 0, empty.output
+    assert "Chưa nạp văn bản nào" in empty.output and "turns right" in empty.output
+    runner.invoke(app, ["ingest", str(env)])
+    loaded = runner.invoke(app, ["eval", "--qa", str(talk)])
+    assert "Chưa nạp" not in loaded.output and "turns right" in loaded.output
