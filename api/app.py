@@ -203,6 +203,8 @@ def _doc_json(doc: Any, c: Container) -> dict[str, Any]:
         "proposer": doc.proposer,
         "signer": doc.signer,
         "signer_title": doc.signer_title,
+        "province": doc.province,
+        "replaces": doc.replaces,
         "source": doc.source,
         "version": doc.version,
         "content_hash": doc.content_hash,

@@ -187,10 +187,25 @@ def evaluate(
         typer.Option("--conversations", help="Tệp JSONL hội thoại nhiều lượt (lặp lại được)"),
     ] = None,
     show_failures: Annotated[bool, typer.Option("--failures")] = False,
+    points: Annotated[
+        str | None,
+        typer.Option(
+            "--operating-points",
+            help="Ngưỡng min_support, cách nhau bằng dấu phẩy (vd. 0.2,0.3,0.4): in tỉ lệ trả lời "
+            "đúng và từ chối đúng ở từng ngưỡng",
+        ),
+    ] = None,
 ) -> None:
     """Chấm các bộ câu hỏi và hội thoại (quy tắc của shared/eval/README.md), đặt cạnh nhau."""
     from api.container import build_assistant
-    from api.evaluation import evaluate_conversations, evaluate_file, is_conversation_file
+    from api.evaluation import (
+        evaluate_conversations,
+        evaluate_file,
+        is_conversation_file,
+        judge_unthresholded,
+        operating_points,
+    )
+    from retrieval.tuning import Tuning
 
     if not qa and not conversations:
         console.print("Cần ít nhất một tệp --qa hoặc --conversations.")
@@ -211,6 +226,18 @@ def evaluate(
         if show_failures:
             lines += report.failures
         lines += [f"{path.name}: {line}" for line in report.summary()]
+    if points:
+        thresholds = [float(t) for t in points.split(",") if t.strip()]
+        loose = build_assistant(
+            settings,
+            container.stores,
+            container.index,
+            container.gazetteer,
+            tuning=Tuning(min_support=0.0),
+        )
+        for path in (p for p, talk in files if not talk):
+            judged = judge_unthresholded(path, loose)
+            lines += [f"{path.name}: {line}" for line in operating_points(judged, thresholds)]
     for path in talks:
 
         def assistant_for(today: date) -> Assistant:

@@ -12,6 +12,7 @@ from retrieval.llm import OpenAIChatModel
 from retrieval.search import HybridRetriever
 from retrieval.service import Assistant
 from retrieval.templates import load_prompts
+from retrieval.tuning import Tuning
 from stores import Stores, open_stores
 from stores.vectors import ChromaIndex
 
@@ -77,7 +78,11 @@ def build_container(settings: Settings) -> Container:
 
 
 def build_assistant(
-    settings: Settings, stores: Stores, index: ChromaIndex, gazetteer: Gazetteer
+    settings: Settings,
+    stores: Stores,
+    index: ChromaIndex,
+    gazetteer: Gazetteer,
+    tuning: Tuning | None = None,
 ) -> Assistant:
     """The answering service over the given stores."""
     llm = None
@@ -93,4 +98,5 @@ def build_assistant(
         prompts=load_prompts(settings.prompts_dir),
         today=settings.effective_today,
         llm=llm,
+        tuning=tuning,
     )

@@ -137,6 +137,55 @@ def evaluate_file(path: Path, assistant: Assistant) -> EvalReport:
     return report
 
 
+@dataclass(frozen=True)
+class Judged:
+    """One question answered with no support threshold: whether its answer is right if
+    given, and its support (None: an answer read from records, always given)."""
+
+    answerable: bool
+    right_if_given: bool
+    found: bool
+    clean: bool
+    support: float | None
+
+
+def judge_unthresholded(path: Path, assistant: Assistant) -> list[Judged]:
+    """Ask every question of a QA file of an assistant built with ``min_support=0``."""
+    judged = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        result = assistant.ask(item["question"])
+        answer = {**result.to_json(), "intent": result.intent}
+        given = {**answer, "found": result.found}
+        right, _ = (
+            judge({**item, "answerable": True}, given) if item["answerable"] else (False, False)
+        )
+        banned = [_norm(str(b)) for b in item.get("must_not_contain") or []]
+        clean = not any(b and b in _norm(result.answer) for b in banned)
+        judged.append(Judged(item["answerable"], right, result.found, clean, result.support))
+    return judged
+
+
+def operating_points(judged: list[Judged], thresholds: list[float]) -> list[str]:
+    """Answerable-right against refused-right at each support threshold: an answer whose
+    support is below the threshold counts as a refusal."""
+    lines = []
+    for t in thresholds:
+
+        def given(j: Judged, t: float = t) -> bool:
+            return j.found and (j.support is None or j.support >= t)
+
+        answerable = [given(j) and j.right_if_given for j in judged if j.answerable]
+        # a refusal's text is the "not found" message, clean unless it repeats a banned figure
+        refused = [not given(j) and (j.clean or j.found) for j in judged if not j.answerable]
+        lines.append(
+            f"min_support {t:.2f}: answerable right {_pct(answerable)} | refused right {_pct(refused)}"
+        )
+    return lines
+
+
 def _numbers_of(answer: dict[str, Any]) -> set[int]:
     """The task numbers an answer returns, or names when it returns no task records."""
     tasks = answer.get("tasks") or []

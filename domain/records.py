@@ -61,6 +61,9 @@ class Document:
     proposer: str | None = None
     signer: str | None = None
     signer_title: str | None = None
+    province: str | None = None  # from the header, or the manifest for a file without one
+    replaces: str | None = None  # number of the plan it replaces or amends (that plan is
+    # marked superseded while this one is active)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["fold", "nfc", "normalise_space", "tokens", "folded_tokens"]
+__all__ = ["fold", "nfc", "normalise_space", "tokens", "folded_tokens", "vietnamese_syllable"]
 
 _LOOKALIKES = str.maketrans({"\u01a3": "\u01b0", "\u01a2": "\u01af"})
 _SPACE = re.compile(r"\s+")
@@ -109,3 +109,16 @@ def spelled_as(text: str, spellings: dict[str, list[str]]) -> bool:
         if allowed and not word.isascii() and word not in allowed:
             return False
     return True
+
+
+# A Vietnamese syllable, folded: an onset, a vowel nucleus and an optional coda.
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+    r"(?:[aeiouy]{1,3})(?:ng|nh|ch|[cmnpt])?"
+)
+
+
+def vietnamese_syllable(folded_word: str) -> bool:
+    """Whether a folded word could be one Vietnamese syllable ("nghieng" yes; "online",
+    "cyradar" no): a word that cannot is a name or a foreign term."""
+    return bool(_SYLLABLE.fullmatch(folded_word))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from domain.provinces import provinces_in
 from domain.text import canonical, fold, normalise_space
 from ingest.loaders import ParsedDocument
 
@@ -18,9 +19,10 @@ __all__ = ["DocumentFacts", "read_facts"]
 
 _HEAD_LINES = 40
 _TAIL_LINES = 40
-_NUMBER = re.compile(
-    r"^\s*Số\s*:\s*(\d{1,5}\s*/\s*[A-ZĐ][A-ZĐ0-9\-]*(?:/[A-ZĐ0-9\-]+)*)", re.MULTILINE
-)
+_SYMBOL = r"\d{1,5}\s*/\s*[A-ZĐ][A-ZĐ0-9\-]*(?:/[A-ZĐ0-9\-]+)*"
+# "Số: 45/KH-UBND", or the number alone on its line of the header
+_NUMBER = re.compile(rf"^\s*(?:Số\s*:\s*)?({_SYMBOL})(?=\s|$)", re.MULTILINE)
+
 _PLACE_DATE = re.compile(
     r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .]{1,40}?),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})"
     r"\s+năm\s+(?P<y>\d{4})"
@@ -51,12 +53,14 @@ class DocumentFacts:
     proposer: str | None = None
     signer: str | None = None
     signer_title: str | None = None
+    province: str | None = None  # the province the issuer or the place names
+    replaces: str | None = None  # number of the plan this one replaces or amends
 
 
 def read_facts(parsed: ParsedDocument) -> DocumentFacts:
     """Read the header, opening and signature block of ``parsed``."""
     lines = [canonical(line.text) for line in parsed.lines if line.text.strip()]
-    head = lines[:_HEAD_LINES]
+    head = [p for line in lines[:_HEAD_LINES] for p in _columns(line)]
     head_text = "\n".join(head)
     number = re.sub(r"\s+", "", m.group(1)) if (m := _NUMBER.search(head_text)) else None
     place = issued = None
@@ -66,31 +70,74 @@ def read_facts(parsed: ParsedDocument) -> DocumentFacts:
         if 1 <= month <= 12 and 1 <= day <= 31:
             issued = f"{year:04d}-{month:02d}-{day:02d}"
     signer, title = _signature(lines[-_TAIL_LINES:])
+    issuer = _issuer(head)
+    where = provinces_in(f"{issuer or ''} {place or ''}")
     return DocumentFacts(
         number=number,
-        issuer=_issuer(head),
+        issuer=issuer,
         place=place,
         issued=issued,
         legal_bases=_bases(lines[:120]),
         proposer=_proposer(lines[:120]),
         signer=signer,
         signer_title=title,
+        province=where[0] if where else None,
+        replaces=_replaces(lines),
     )
 
 
+_RELATION = re.compile(
+    rf"(?:thay thế|sửa đổi, bổ sung(?: một số (?:nội dung|điều))?(?: của)?)\s+"
+    rf"(?:Kế hoạch|Quyết định|Chương trình|Đề án)\s+(?:số\s+)?({_SYMBOL})",
+    re.IGNORECASE,
+)
+
+
+def _replaces(lines: list[str]) -> str | None:
+    """The number of the plan this one replaces or amends ("Kế hoạch này thay thế Kế hoạch
+    số 12/KH-UBND …", "sửa đổi, bổ sung Kế hoạch số …")."""
+    m = _RELATION.search(" ".join(lines))
+    return re.sub(r"\s+", "", m.group(1)) if m else None
+
+
+def _columns(line: str) -> list[str]:
+    """A header line split where a second column's text starts."""
+    if _NUMBER.match(line) or re.search(r"CỘNG H[OÒ][AÀ] XÃ HỘI|Độc lập\s*-", line):
+        parts = re.split(
+            r"\s+(?=CỘNG H[OÒ][AÀ] XÃ HỘI|Độc lập\s*-)|(?<=\d/[A-ZĐ])(?=\Z)|(?<=[A-ZĐ0-9])\s+"
+            r"(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)*,\s*ngày)",
+            line,
+        )
+        return [p for p in parts if p.strip()]
+    return [line]
+
+
 def _issuer(head: list[str]) -> str | None:
-    """The issuing body: the capitals above "Số:", without the national motto."""
+    """The issuing body: the capitals above "Số:", without the national motto. Under a
+    governing body ("UBND TỈNH NGHỆ AN" over "SỞ GIÁO DỤC VÀ ĐÀO TẠO") the issuer is the
+    lower line, of that province."""
     found: list[str] = []
     for line in head[:12]:
         folded = fold(line)
-        if line.lstrip().startswith("Số") or folded.startswith(_KINDS):
+        if line.lstrip().startswith("Số") or folded.startswith(_KINDS) or _NUMBER.match(line):
             break
-        if any(part in folded for part in _NATIONAL) or not line.isupper():
+        if any(part in folded for part in _NATIONAL):
+            continue  # the right column, read between the issuer's lines
+        if not line.isupper():
             if found:
                 break
             continue
         found.append(line.strip(" -"))
-    return normalise_space(" ".join(found)) if found else None
+    if not found:
+        return None
+    if len(found) > 1 and (m := _GOVERNING.match(found[0])):
+        return normalise_space(f"{' '.join(found[1:])} {m.group('where')}")
+    return normalise_space(" ".join(found))
+
+
+_GOVERNING = re.compile(
+    r"^(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+(?P<where>(?:TỈNH|THÀNH PHỐ)\s.+)$"
+)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:

@@ -229,6 +229,21 @@ def _load_docx(name: str, data: bytes) -> ParsedDocument:
             for row in item.rows:
                 cells = [normalise_space(nfc(cell.text)) for cell in row.cells]
                 rows.append(cells)
-            if rows:
+            if rows and _is_layout_table(rows, doc):
+                # the header's two columns (issuer | national motto) laid out as a table
+                for column in range(len(rows[0])):
+                    for row in rows:
+                        doc.lines.extend(_clean_lines(row[column]))
+                doc.lines.append(Line(""))
+            elif rows:
                 doc.tables.append(RealTable(rows[0], rows[1:], line=len(doc.lines)))
     return doc
+
+
+def _is_layout_table(rows: list[list[str]], doc: ParsedDocument) -> bool:
+    """A borderless header table (Nghị định 30/2020/NĐ-CP): two columns before any text,
+    one holding the national motto."""
+    if len(rows[0]) != 2 or any(line.text.strip() for line in doc.lines):
+        return False
+    text = " ".join(cell for row in rows for cell in row)
+    return bool(re.search(r"CỘNG H[OÒ][AÀ] XÃ HỘI|Độc lập\s*-\s*Tự do", text))

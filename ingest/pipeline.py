@@ -17,6 +17,7 @@ from domain.errors import (
     IngestError,
     UnsupportedFileError,
 )
+from domain.provinces import provinces_in
 from domain.records import Document
 from domain.text import canonical, fold
 from ingest.changes import diff_tasks
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 # Raise when loaders, extraction or chunking change what a file yields: files ingested by an
 # older reader are then read again on the next ingest, instead of being skipped as unchanged.
-READER_VERSION = 3
+READER_VERSION = 4
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -49,6 +50,15 @@ class ManifestEntry:
     number: str | None = None
     issuer: str | None = None
     issued: str | None = None
+    province: str | None = None
+
+
+def _province_of(entry: ManifestEntry | None) -> str | None:
+    """A corpus file without a header: the province its manifest entry gives or names."""
+    if entry is None:
+        return None
+    found = provinces_in(f"{entry.province or ''} {entry.issuer or ''} {entry.title or ''}")
+    return found[0] if found else None
 
 
 @dataclass
@@ -268,6 +278,8 @@ class Ingestor:
             proposer=facts.proposer,
             signer=facts.signer,
             signer_title=facts.signer_title,
+            province=facts.province or _province_of(entry),
+            replaces=facts.replaces,
         )
 
 

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
-from domain.text import canonical, fold
+from domain.text import fold
 from retrieval.lexical import LexicalIndex, analyse, expand_query
 from retrieval.query import Query
+from retrieval.units import is_boilerplate, split_sentences
 from stores.vectors import ChunkHit
 
-__all__ = ["Evidence", "best_sentence", "coverage", "names_task_number", "split_sentences"]
+__all__ = ["Evidence", "best_sentence", "coverage", "names_task_number"]
 
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)"
-    r"|(?<=:)\s+(?=[-–•+]\s|\(?\d{1,2}\)|[a-zđ]\)\s)"
-    r"|(?<=;)\s+(?=\(\d{1,3}\)|[a-zđ]\)\s)"
-    r"|\s+(?=Nhiệm vụ(?: \d{1,2})?\s*:|Mục tiêu\s*:)"
-)
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•+]|[a-zđ]\)|\(?\d{1,2}\))\s")
 # A figure: a number that is not a list enumerator "(8)" nor part of a code "04-NQ/TU".
 _FIGURE = re.compile(r"(?<![\w/-])\d+(?:[.,]\d+)*(?![\w)]|[-/][A-ZĐa-z]|\.\s*[A-ZÀ-ỸĐ])")
@@ -67,12 +65,6 @@ class Evidence:
     coverage: float
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences and list items of a chunk."""
-    parts = [canonical(p) for p in _SENTENCE_END.split(text)]
-    return [p for p in parts if len(p) > 3]
-
-
 def coverage(topic: Sequence[str], text: str, lexical: LexicalIndex) -> float:
     """The idf-weighted share of the topic's syllables and syllable pairs found in ``text``."""
     if not topic:
@@ -105,6 +97,8 @@ def best_sentence(
     for rank, hit in enumerate(hits):
         sentences = [hit.text] if hit.record in ("task", "target") else split_sentences(hit.text)
         for i, sentence in enumerate(sentences):
+            if is_boilerplate(sentence):
+                continue
             window = sentence
             if sentence.rstrip().endswith(":"):
                 # a lead-in: the answer is the list that follows
@@ -144,6 +138,13 @@ _AGENCY_MENTION = re.compile(
     r"Hội đồng|Trung tâm|Kho bạc|Bảo hiểm)\b"
 )
 _ROLE_WORDS = {"lead_agency": "chu tri", "coordinating": "phoi hop"}
+
+
+@cache
+def _measures() -> dict[str, tuple[str, ...]]:
+    """Counted noun -> the units a figure answering "bao nhiêu <noun>" may carry."""
+    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    return {k: tuple(v) for k, v in raw["measures"].items() if not k.startswith("_")}
 
 
 def _counted_noun(query: Query) -> str | None:
@@ -188,6 +189,11 @@ def _asks_who(query: Query) -> bool:
     )
 
 
+def _asks_what(query: Query) -> bool:
+    """ "… những mô hình gì?", "làm gì?": a thing is asked, not who ("… là gì?" may be who)."""
+    return bool(re.search(r"\b(?!la\b)[a-z]+ (?:gi|nao)\b", query.folded)) and not _asks_who(query)
+
+
 def _asks(query: Query, cues: tuple[str, ...]) -> bool:
     padded = f" {query.folded} "
     return any(f" {cue} " in padded for cue in cues)
@@ -207,7 +213,7 @@ def has_answer_type(query: Query, text: str) -> bool:
         return bool(_TIME.search(text))
     if _asks(query, _PHONE_CUES):
         return bool(_PHONE.search(text))
-    if query.intent.value in _ROLE_WORDS or _asks_who(query):
+    if _asks_who(query) or (query.intent.value in _ROLE_WORDS and not _asks_what(query)):
         return bool(_AGENCY_MENTION.search(text))
     if wants_quantity_of(query):
         asked = set(query.numbers) | set(query.years)
@@ -221,8 +227,13 @@ def has_answer_type(query: Query, text: str) -> bool:
         noun = _counted_noun(query)
         if noun is None:
             return bool(figures)
-        # "bao nhiêu xã" is answered by "15 xã", not by some other figure
-        return any(fold(plain[m.end() : m.end() + 30]).split()[:3].count(noun) for m in figures)
+        # "bao nhiêu xã" is answered by "15 xã", "bao nhiêu tiền" by "2 tỷ", not by any figure
+        units = {noun, *_measures().get(noun, ())}
+        for m in figures:
+            after = " ".join(re.findall(r"[a-z%]+", fold(plain[m.end() : m.end() + 30]))[:3])
+            if any(f" {u} " in f" {after} " for u in units):
+                return True
+        return False
     return True
 
 

@@ -2,35 +2,48 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from importlib import resources
 
 import bm25s
 import numpy as np
 
 from domain.text import folded_tokens
 
-__all__ = ["LexicalIndex", "SYNONYMS", "analyse", "expand_query"]
+__all__ = ["LexicalIndex", "SYNONYMS", "analyse", "expand_query", "knows_phrase"]
+
+
+def _load_lexicon() -> dict[str, tuple[str, ...]]:
+    """Phrase -> the phrases that mean the same, from ``retrieval/data/lexicon.json``."""
+    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    groups: list[list[str]] = [list(g) for g in raw["groups"]]
+    groups += [[short, long] for short, long in raw["acronyms"].items()]
+    table: dict[str, set[str]] = {}
+    for group in groups:
+        keys = [" ".join(folded_tokens(p)) for p in group]
+        for key in keys:
+            table.setdefault(key, set()).update(k for k in keys if k != key)
+    return {k: tuple(sorted(v)) for k, v in table.items()}
+
 
 # Words plans use interchangeably (folded): a query for one also looks for the others.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "ung dung": ("app",),
-    "app": ("ung dung",),
-    "trang thong tin dien tu": ("website", "cong thong tin"),
-    "duong day nong": ("hotline",),
-    "so dien thoai": ("dien thoai", "hotline"),
-}
+SYNONYMS: dict[str, tuple[str, ...]] = _load_lexicon()
 
 
-@lru_cache(maxsize=8192)
+def knows_phrase(folded_word: str) -> bool:
+    """Whether the lexicon names this folded word or phrase."""
+    return folded_word in SYNONYMS
+
+
+@lru_cache(maxsize=32768)
 def expand_query(text: str) -> str:
     """``text`` plus the synonyms of the phrases it contains."""
-    folded = " ".join(folded_tokens(text))
-    extra = [
-        alt for phrase, alts in SYNONYMS.items() if f" {phrase} " in f" {folded} " for alt in alts
-    ]
+    padded = f" {' '.join(folded_tokens(text))} "
+    extra = [alt for phrase, alts in SYNONYMS.items() if f" {phrase} " in padded for alt in alts]
     return f"{text} {' '.join(extra)}" if extra else text
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
+from retrieval.units import is_boilerplate, split_sentences
 from stores import VersionStore
 from stores.vectors import ChunkHit, VectorIndex
 
@@ -46,6 +47,7 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._versions: tuple[str, ...] = ()
         self._lexical = LexicalIndex([])
+        self._units = LexicalIndex([])
         self._chunks: dict[str, ChunkHit] = {}
         self._dense_cache: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 
@@ -57,6 +59,15 @@ class HybridRetriever:
                 chunks = self._index.all_chunks(versions)
                 self._chunks = {c.id: c for c in chunks}
                 self._lexical = LexicalIndex([(c.id, c.text) for c in chunks])
+                self._units = LexicalIndex(
+                    [
+                        (f"{c.id}#{i}", f"{c.heading} {unit}")
+                        for c in chunks
+                        if c.record == "prose"
+                        for i, unit in enumerate(split_sentences(c.text))
+                        if not is_boilerplate(unit)
+                    ]
+                )
                 self._versions = versions
         return versions
 
@@ -128,3 +139,29 @@ class HybridRetriever:
             weights.append(self.settings.dense_weight)
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         return [replace(self._chunks[key], score=score) for key, score in fused[:k]]
+
+    def search_units(
+        self, text: str, *, k: int = 8, documents: Sequence[str] | None = None
+    ) -> list[ChunkHit]:
+        """Chunks holding the ``k`` sentences or list items (with their heading path) that
+        best match ``text`` lexically, best first: a fact one sentence of a long chunk
+        states is found although the chunk as a whole matches weakly."""
+        if k <= 0:
+            raise ValueError(f"k must be greater than 0, got {k}")
+        versions = set(self.refresh())
+        wanted = set(documents) if documents else None
+        hits: list[ChunkHit] = []
+        seen: set[str] = set()
+        for key, score in self._units.search(text, k * 4):
+            chunk = self._chunks.get(key.rsplit("#", 1)[0])
+            if chunk is None or chunk.id in seen:
+                continue
+            if f"{chunk.document_id}@{chunk.version}" not in versions:
+                continue
+            if wanted is not None and chunk.document_id not in wanted:
+                continue
+            seen.add(chunk.id)
+            hits.append(replace(chunk, score=score))
+            if len(hits) == k:
+                break
+        return hits

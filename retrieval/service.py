@@ -11,11 +11,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
+from itertools import zip_longest
 from typing import Any
 
 from domain.agencies import Gazetteer, agency_key
+from domain.provinces import provinces_in
 from domain.records import Document, TaskRecord
-from domain.text import fold
+from domain.text import fold, vietnamese_syllable
 from retrieval.answer import (
     Evidence,
     best_sentence,
@@ -26,6 +28,7 @@ from retrieval.answer import (
 )
 from retrieval.dialogue import State, Step, own_topic, resolve
 from retrieval.frames import Frame
+from retrieval.lexical import knows_phrase
 from retrieval.llm import ChatModel
 from retrieval.query import Intent, Query, understand, with_frame
 from retrieval.search import HybridRetriever
@@ -72,11 +75,15 @@ class Answer:
     intent: str = "general"
     titles: dict[str, str] = field(default_factory=dict)
     shown: int = 0  # how many of ``tasks`` the text lists (the rest: "… và N nhiệm vụ khác")
+    # how well a free-text answer's evidence supports it (0..1); None for answers read from
+    # records (tasks, targets, document facts), which need no such judgement
+    support: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "answer": self.answer,
             "found": self.found,
+            "support": None if self.support is None else round(self.support, 3),
             "sources": [s.to_json() for s in self.sources],
             "tasks": [t.to_json(self.titles.get(t.document_id, "")) for t in self.tasks],
         }
@@ -330,9 +337,12 @@ class Assistant:
         """A document's number, date, signer, issuer, legal bases or proposer, from what it
         says of itself; the text is searched when no document is clearly meant."""
         assert query.frame is not None
-        documents = self._versions.active_documents()
-        chosen = [d for d in documents if scope and d.id in scope]
-        sure = bool(chosen)  # named by its number: what it does not say, it does not say
+        documents = [d for d in self._versions.active_documents() if not scope or d.id in scope]
+        if not documents:
+            return self._free_text(query, scope, titles)
+        chosen = documents if scope and len(documents) == 1 else []
+        # named by its number: what it does not say, it does not say
+        sure = bool(chosen) and bool(query.doc_hints)
         if not chosen:
             lexical = self._retriever.lexical
             topic = [w for w in query.topic if not w.isdigit()]
@@ -344,7 +354,7 @@ class Assistant:
                 chosen = documents
             elif (
                 scored
-                and scored[0][0] >= self._tune.min_coverage
+                and scored[0][0] >= self._tune.min_title_coverage
                 and (len(scored) == 1 or scored[0][0] > scored[1][0])
             ):
                 chosen = [scored[0][1]]
@@ -740,10 +750,19 @@ class Assistant:
         lines = [header]
         shown: list[TaskRecord] = []
         several = len({t.document_id for t in tasks}) > 1
+        provinces = {d.id: d.province for d in self._versions.active_documents()}
+        by_province = len({provinces.get(t.document_id) for t in tasks}) > 1
         if several:
-            # tasks of several plans: grouped under each plan, since numbers repeat
+            # tasks of several plans: grouped under each plan, since numbers repeat, and the
+            # plans under their province when they are of several (SEMANTICS §4)
             order = list(dict.fromkeys(t.document_id for t in tasks))
-            tasks = sorted(tasks, key=lambda t: order.index(t.document_id))
+            tasks = sorted(
+                tasks,
+                key=lambda t: (
+                    (provinces.get(t.document_id) or "") if by_province else "",
+                    order.index(t.document_id),
+                ),
+            )
         group = None
         for task in tasks:
             new = [
@@ -756,6 +775,9 @@ class Assistant:
             ]
             if several and task.document_id != group:
                 title = titles.get(task.document_id, task.document_id)
+                province = provinces.get(task.document_id)
+                if by_province and province:
+                    title = self._t.render("province_plan", province=province, title=title)
                 new.insert(0, self._t.render("plan_group", title=title))
             if (
                 sum(len(x) + 1 for x in lines + new) > self._tune.list_chars
@@ -799,24 +821,46 @@ class Assistant:
     def _evidence(
         self, query: Query, scope: list[str] | None, record: str | None = None
     ) -> Evidence | None:
+        hits = self._candidates(query, scope, record)
+        return best_sentence(query, hits, self._retriever.lexical, self._titles())
+
+    def _candidates(
+        self, query: Query, scope: list[str] | None, record: str | None = None
+    ) -> list[ChunkHit]:
+        """Chunks to read sentences from: the hybrid search's best, then the chunks of the
+        sentences that match best on their own (interleaved, so both keep their rank)."""
         hits = self._retriever.search(
             query.search_text,
-            k=6,
+            k=self._tune.evidence_chunks,
             record=record,
             documents=scope,
             dense_text=self._dense_text(query),
         )
-        return best_sentence(query, hits, self._retriever.lexical, self._titles())
+        if record not in (None, "prose"):
+            return hits
+        units = self._retriever.search_units(
+            query.search_text, k=self._tune.evidence_units, documents=scope
+        )
+        merged: dict[str, ChunkHit] = {}
+        for pair in zip_longest(hits, units):
+            for hit in pair:
+                if hit is not None and hit.id not in merged:
+                    merged[hit.id] = hit
+        return list(merged.values())
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
-        hits = self._retriever.search(
-            query.search_text, k=6, documents=scope, dense_text=self._dense_text(query)
-        )
+        hits = self._candidates(query, scope)
         evidence = best_sentence(query, hits, self._retriever.lexical, self._titles())
-        if evidence is None or not self._supported(query, evidence):
+        support = self.support(query, evidence) if evidence else 0.0
+        if evidence is None or support < self._tune.min_support:
             # no nearest-passage quote: the plans do not say, so nothing is cited
             return Answer(
-                self._t.render("not_found"), False, [], intent=query.intent.value, titles=titles
+                self._t.render("not_found"),
+                False,
+                [],
+                intent=query.intent.value,
+                titles=titles,
+                support=support,
             )
         chunk = evidence.chunk
         if chunk.record == "task":
@@ -835,32 +879,55 @@ class Assistant:
             _sources(ordered, titles, self._tune.max_sources),
             intent=query.intent.value,
             titles=titles,
+            support=support,
         )
 
     def _task_of(self, chunk: ChunkHit) -> TaskRecord | None:
         tasks = self._records.tasks(TaskQuery(document_id=chunk.document_id))
         return next((t for t in tasks if t.number == chunk.number), None)
 
-    def _supported(self, query: Query, evidence: Evidence) -> bool:
-        """Evidence answers the question: it covers the topic and names the asked years."""
-        if evidence.coverage < self._tune.min_coverage or not has_answer_type(
-            query, evidence.sentence
-        ):
-            return False
+    def support(self, query: Query, evidence: Evidence) -> float:
+        """How well ``evidence`` answers ``query`` (SEMANTICS §6), 0..1: the share of the
+        question's topic it covers (read with its document's title and heading), lowered
+        when it lacks the kind of fact asked or a year the question names, and 0 when a
+        specific thing the question names (a task number, a province, a name no plan
+        holds) is not there. Answers below ``Tuning.min_support`` are refusals."""
         chunk = evidence.chunk
         window = f"{evidence.sentence} {chunk.text} {chunk.heading}"
+        doc = self._documents().get(chunk.document_id)
+        # the document's title, number and date are the sentence's context too: a year the
+        # question names may be the plan's ("kế hoạch 2021 … bao nhiêu cuộc họp")
+        about = (
+            f"{doc.title} {doc.number or ''} {doc.issued or ''} {doc.province or ''}" if doc else ""
+        )
+        context = fold(f"{about} {window}").replace("đ", "d")
         if not names_task_number(query, window):
-            return False
-        if not all(year in window for year in query.years):
-            return False
-        # every specific thing the question names must be there (SEMANTICS §6)
-        context = fold(f"{self._titles().get(chunk.document_id, '')} {window}").replace("đ", "d")
+            return 0.0
         if any(f" {p} " not in f" {_words(context)} " for p in _provinces_in(query.folded)):
-            return False  # no fact crosses from one province's plan to another's
+            return 0.0  # no fact crosses from one province's plan to another's
+        if self._unknown_names(query):
+            return 0.0  # a name no plan holds ("cyradar"): the plans do not say
+        score = evidence.coverage
+        if not has_answer_type(query, evidence.sentence):
+            score *= self._tune.missing_type_factor
+        if not all(year in f"{window} {about}" for year in query.years):
+            score *= self._tune.missing_year_factor
+        return score
+
+    def _unknown_names(self, query: Query) -> list[str]:
+        """Names the question gives that no plan holds ("cyradar", "VNPT"): the plans do not
+        say. A word counts when it cannot be a Vietnamese syllable and neither the plans nor
+        the lexicon know it; ordinary words the plans happen not to use ("riêng") do not."""
         lexical = self._retriever.lexical
         letters = self._tune.unknown_word_letters
-        unknown = [w for w in own_topic(query.topic) if len(w) >= letters and not lexical.knows(w)]
-        return not unknown  # a word no plan holds ("cyradar"): the plans do not say
+        return [
+            w
+            for w in own_topic(query.topic)
+            if len(w) >= letters
+            and not lexical.knows(w)
+            and not knows_phrase(w)
+            and not vietnamese_syllable(w)
+        ]
 
     def _llm_answer(self, query: Query, hits: Sequence[ChunkHit], fallback: str) -> str | None:
         assert self._llm is not None
@@ -900,6 +967,9 @@ class Assistant:
                 self._known = (key, self._gazetteer.with_names(names))
             return self._known[1]
 
+    def _documents(self) -> dict[str, Document]:
+        return {d.id: d for d in self._versions.active_documents()}
+
     def _titles(self) -> dict[str, str]:
         return {d.id: d.title for d in self._versions.active_documents()}
 
@@ -907,7 +977,22 @@ class Assistant:
         return {d.id: _short_title(d) for d in self._versions.active_documents()}
 
     def _document_scope(self, query: Query, documents: dict[str, Document]) -> list[str] | None:
-        """Documents a question names ("NQ 57", "kế hoạch 312"); None means all."""
+        """Documents a question names ("NQ 57", "kế hoạch 312") or names the province of
+        ("của tỉnh Gia Lai": that province's plans only, SEMANTICS §4); None means all."""
+        named = self._named_scope(query, documents)
+        provinces = set(provinces_in(query.text))
+        if not provinces or not any(d.province for d in documents.values()):
+            return named
+        # no fact crosses from one province's plan to another's; a province no plan is of
+        # leaves nothing to search, and the answer says the plans do not say
+        local = [
+            d.id
+            for d in documents.values()
+            if d.province in provinces and (named is None or d.id in named)
+        ]
+        return local or [_NO_DOCUMENT]
+
+    def _named_scope(self, query: Query, documents: dict[str, Document]) -> list[str] | None:
         if not query.doc_hints:
             return None
         scope = []
@@ -919,6 +1004,7 @@ class Assistant:
         return scope if scope and len(scope) < len(documents) else None
 
 
+_NO_DOCUMENT = "\x00"  # a scope that holds no document
 _TASK_INTENTS = (Intent.DEADLINE, Intent.LEAD, Intent.COORDINATING, Intent.OUTPUT)
 _ROLE_TEXT = {"lead": "chủ trì", "coordinating": "phối hợp", "any": "tham gia"}
 # The order several asked fields are answered in.

@@ -43,6 +43,7 @@ class AnswerTemplates(BaseModel):
     task_line: str
     more: str
     plan_group: str
+    province_plan: str
     same_number_header: str
     extract: str
     no_coordinating: str

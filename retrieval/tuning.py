@@ -15,13 +15,22 @@ __all__ = ["Tuning"]
 class Tuning:
     """Thresholds and sizes of answers; checked on creation."""
 
-    # Share of the question's topic (idf-weighted, read with the document title and section
-    # heading) the evidence must cover to be an answer.
-    min_coverage: float = 0.3
+    # Support (0..1: the idf-weighted share of the question's topic the evidence covers, read
+    # with its document title and heading, lowered by the factors below) a free-text answer
+    # needs; below it the assistant says the plans do not say. Chosen from the operating
+    # points `planbot eval --operating-points` prints.
+    min_support: float = 0.3
+    # Support is multiplied by these when the evidence lacks the kind of fact asked (a figure,
+    # a time, an agency) or a year the question names.
+    missing_type_factor: float = 0.4
+    missing_year_factor: float = 0.0
     # A task must cover this much of the topic to answer a task question from its record.
     min_task_coverage: float = 0.3
     # A task record beats a prose sentence unless the sentence covers this much more.
     task_preference: float = 0.1
+    # A document-fact question whose words cover this much of one title (more than any
+    # other's) is about that document.
+    min_title_coverage: float = 0.3
     # A question's words that cover this much of a document's title name that document.
     sure_title_coverage: float = 0.7
     # Share of a follow-up's own words a shown task must hold to be the one it picks.
@@ -43,12 +52,19 @@ class Tuning:
     max_each: int = 5
     # Lines a count answer lists under its number (SEMANTICS §4: a chat answer stays short).
     count_lines: int = 5
+    # Chunks the hybrid search gives a free-text question, and chunks of the best-matching
+    # single sentences added to them, to read evidence from.
+    evidence_chunks: int = 6
+    evidence_units: int = 6
     # Sources cited with a free-text answer.
     max_sources: int = 4
 
     def __post_init__(self) -> None:
         for name in (
-            "min_coverage",
+            "min_support",
+            "min_title_coverage",
+            "missing_type_factor",
+            "missing_year_factor",
             "min_task_coverage",
             "task_preference",
             "pick_coverage",
@@ -63,6 +79,8 @@ class Tuning:
             "max_each",
             "count_lines",
             "unknown_word_letters",
+            "evidence_chunks",
+            "evidence_units",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be greater than 0, got {getattr(self, name)}")

@@ -126,6 +126,8 @@ class SqlVersionStore:
                     proposer=document.proposer,
                     signer=document.signer,
                     signer_title=document.signer_title,
+                    province=document.province,
+                    replaces=document.replaces,
                 )
             )
             # records belong to the version being added, whatever version they were read as
@@ -352,6 +354,8 @@ def _document(row: RowMapping) -> Document:
         proposer=row["proposer"],
         signer=row["signer"],
         signer_title=row["signer_title"],
+        province=row["province"],
+        replaces=row["replaces"],
     )
 
 

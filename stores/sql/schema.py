@@ -47,6 +47,8 @@ versions = sa.Table(
     sa.Column("proposer", sa.Text),
     sa.Column("signer", sa.Text),
     sa.Column("signer_title", sa.Text),
+    sa.Column("province", sa.Text),
+    sa.Column("replaces", sa.Text),
     sa.Index("versions_hash", "content_hash", "state"),
     # at most one active version per document, whatever races the writers run
     sa.Index(

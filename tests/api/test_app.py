@@ -87,8 +87,9 @@ def test_health(client: TestClient):
 
 def test_ask_answers_a_task_question_from_its_record(client: TestClient):
     body = client.post("/ask", json={"question": "Ai chủ trì nhiệm vụ bệnh án điện tử?"}).json()
-    assert set(body) == {"answer", "found", "sources", "tasks"}
+    assert set(body) == {"answer", "found", "support", "sources", "tasks"}
     assert body["found"] is True
+    assert body["support"] is None  # read from the task record, not judged from prose
     assert body["answer"].startswith("Cơ quan chủ trì: Sở Y tế")
     assert body["tasks"][0]["number"] == "56"
     assert body["sources"][0]["locator"].endswith("nhiệm vụ 56")

@@ -46,7 +46,7 @@ def test_tuning_is_checked() -> None:
     import pytest
 
     with pytest.raises(ValueError):
-        Tuning(min_coverage=1.5)
+        Tuning(min_support=1.5)
     with pytest.raises(ValueError):
         Tuning(max_each=0)
     assert Tuning().count_lines == 5
