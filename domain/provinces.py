@@ -29,9 +29,9 @@ def provinces_in(text: str) -> list[str]:
     """The provinces ``text`` names, as written in the data file, in order of mention."""
     padded = f" {_words(text)} "
     found: list[tuple[int, str]] = []
-    for words, name in _names():
+    for words, _ in _names():
         position = padded.find(f" {words} ")
         if position >= 0 and all(words not in f for _, f in found):
             found.append((position, words))
-    by_words = dict((w, n) for w, n in _names())
+    by_words = dict(_names())
     return [by_words[w] for _, w in sorted(found)]

@@ -872,6 +872,8 @@ class Assistant:
         text = self._t.render("extract", sentence=trim(evidence.sentence, query.topic))
         if self._llm is not None:
             text = self._llm_answer(query, hits, text) or text
+        if newer := self.superseded_by(chunk.document_id):
+            text = f"{text}\n{self._t.render('superseded', number=newer.number, title=newer.title)}"
         ordered = [evidence.chunk] + [h for h in hits if h.id != evidence.chunk.id]
         return Answer(
             text,
@@ -966,6 +968,17 @@ class Assistant:
                 }
                 self._known = (key, self._gazetteer.with_names(names))
             return self._known[1]
+
+    def superseded_by(self, document_id: str) -> Document | None:
+        """The active plan that replaces or amends this one ("thay thế Kế hoạch số …")."""
+        documents = self._documents()
+        doc = documents.get(document_id)
+        if doc is None or not doc.number:
+            return None
+        key = re.sub(r"\s+", "", doc.number).upper()
+        return next(
+            (d for d in documents.values() if d.replaces and d.replaces.upper() == key), None
+        )
 
     def _documents(self) -> dict[str, Document]:
         return {d.id: d for d in self._versions.active_documents()}

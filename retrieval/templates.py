@@ -44,6 +44,7 @@ class AnswerTemplates(BaseModel):
     more: str
     plan_group: str
     province_plan: str
+    superseded: str
     same_number_header: str
     extract: str
     no_coordinating: str

@@ -32,7 +32,7 @@ def split_sentences(text: str) -> list[str]:
 # Lines of a document's frame (Nghị định 30/2020/NĐ-CP): national motto, address lines,
 # distribution list; they state no fact of the plan.
 _FRAME_LINES = re.compile(
-    r"^(?:cong hoa xa hoi chu nghia viet nam|doc lap\W+tu do\W+hanh phuc|kinh gui|noi nhan"
+    r"^(?:cong hoa xa hoi chu nghia viet nam|doc lap\W+tu do\W+hanh phuc|noi nhan"
     r"|luu\s*:|[-_=*. ]{3,}$)"
 )
 
@@ -41,8 +41,7 @@ _MOTTO = ("cong hoa xa hoi chu nghia", "doc lap - tu do", "tu do - hanh phuc")
 
 
 def is_boilerplate(unit: str) -> bool:
-    """A unit that is no evidence: the national motto, separators, "Kính gửi"/"Nơi nhận"
-    lines, and lines in capitals (titles, headings, a slide's speaker line)."""
+    """A unit that is no evidence: the national motto, separators, the "Nơi nhận" line, and lines in capitals (titles, headings, a slide's speaker line)."""
     folded = fold(unit).replace("đ", "d")
     if _FRAME_LINES.match(folded) or any(part in folded for part in _MOTTO):
         return True

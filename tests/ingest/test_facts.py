@@ -102,3 +102,41 @@ def test_the_version_keeps_its_facts(services, assistant) -> None:  # type: igno
     doc = services.stores.versions.active_documents()[0]
     assert (doc.signer, doc.place, doc.issued) == ("Lê Văn An", "Vĩnh Long", "2026-02-03")
     assert len(doc.legal_bases) == 2
+
+
+def _plan_lines(number: str, year: int, extra: list[str]) -> list[str]:
+    return [
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH HÀ TĨNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        f"Số: {number}",
+        f"Hà Tĩnh, ngày 5 tháng 1 năm {year}",
+        "KẾ HOẠCH",
+        f"Phát triển thương mại điện tử tỉnh Hà Tĩnh năm {year}",
+        "I. MỤC TIÊU",
+        f"1. Tỷ lệ doanh nghiệp bán hàng qua sàn thương mại điện tử đạt {year - 1990}% năm {year}.",
+        *extra,
+    ]
+
+
+def test_a_replaced_plan_is_marked_and_answers_from_it_say_so(services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    old = tmp_path / "old.txt"
+    old.write_text("\n".join(_plan_lines("12/KH-UBND", 2025, [])), "utf-8")
+    new = tmp_path / "new.txt"
+    relation = ["II. HIỆU LỰC", "Kế hoạch này thay thế Kế hoạch số 12/KH-UBND ngày 05/01/2025."]
+    new.write_text("\n".join(_plan_lines("30/KH-UBND", 2026, relation)), "utf-8")
+    services.ingestor.ingest_file(old)
+    services.ingestor.ingest_file(new)
+    container = make_container(services, Settings(data_dir=tmp_path, today=date(2026, 5, 1)))
+    assistant = container.assistant  # type: ignore[attr-defined]
+    docs = {d.number: d for d in services.stores.versions.active_documents()}
+    assert docs["30/KH-UBND"].replaces == "12/KH-UBND"
+    assert docs["30/KH-UBND"].province == docs["12/KH-UBND"].province == "Hà Tĩnh"
+    assert assistant.superseded_by(docs["12/KH-UBND"].id).number == "30/KH-UBND"
+    assert assistant.superseded_by(docs["30/KH-UBND"].id) is None
+    answer = assistant.ask(
+        "năm 2025 tỷ lệ doanh nghiệp bán hàng qua sàn thương mại điện tử là bao nhiêu"
+    )
+    assert answer.found and "35%" in answer.answer
+    assert "thay thế" in answer.answer and "30/KH-UBND" in answer.answer

@@ -47,7 +47,7 @@ def test_pairs_are_answered_and_refused(assistant) -> None:  # type: ignore[no-u
     answered = [_ask(assistant, q) for q in DATA["questions"] if q["answerable"]]
     refused = [_ask(assistant, q) for q in DATA["questions"] if not q["answerable"]]
     a, r = sum(answered) / len(answered), sum(refused) / len(refused)
-    print(
+    print(  # noqa: T201
         f"\nND30 pairs: answerable right {a:.1%} ({sum(answered)}/{len(answered)}), "
         f"refused right {r:.1%} ({sum(refused)}/{len(refused)})"
     )
