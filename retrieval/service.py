@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import resources
-from itertools import zip_longest
 from typing import Any
 
 from domain.agencies import Gazetteer, agency_key
@@ -828,7 +827,7 @@ class Assistant:
         self, query: Query, scope: list[str] | None, record: str | None = None
     ) -> list[ChunkHit]:
         """Chunks to read sentences from: the hybrid search's best, then the chunks of the
-        sentences that match best on their own (interleaved, so both keep their rank)."""
+        sentences that match best on their own (after them: a chunk's rank is a prior)."""
         hits = self._retriever.search(
             query.search_text,
             k=self._tune.evidence_chunks,
@@ -841,11 +840,9 @@ class Assistant:
         units = self._retriever.search_units(
             query.search_text, k=self._tune.evidence_units, documents=scope
         )
-        merged: dict[str, ChunkHit] = {}
-        for pair in zip_longest(hits, units):
-            for hit in pair:
-                if hit is not None and hit.id not in merged:
-                    merged[hit.id] = hit
+        merged = {hit.id: hit for hit in hits}
+        for hit in units:
+            merged.setdefault(hit.id, hit)
         return list(merged.values())
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
