@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from domain.agencies import Gazetteer, agency_key
@@ -902,7 +899,7 @@ class Assistant:
         context = fold(f"{about} {window}").replace("đ", "d")
         if not names_task_number(query, window):
             return 0.0
-        if any(f" {p} " not in f" {_words(context)} " for p in _provinces_in(query.folded)):
+        if set(provinces_in(query.text)) - set(provinces_in(context)):
             return 0.0  # no fact crosses from one province's plan to another's
         if self._unknown_names(query):
             return 0.0  # a name no plan holds ("cyradar"): the plans do not say
@@ -1026,22 +1023,6 @@ _SCOPE_WORDS = frozenset("nghi quyet nq ke hoach kh chuong trinh xay dung nhung 
 def _own_topic(query: Query) -> list[str]:
     """The question's topic without plan words and the task number it names."""
     return [w for w in query.topic if w not in _SCOPE_WORDS and w != query.task_number]
-
-
-@cache
-def _provinces() -> tuple[str, ...]:
-    raw = resources.files("domain").joinpath("data/provinces.json").read_text("utf-8")
-    names = json.loads(raw)["provinces"]
-    return tuple(sorted({_words(fold(n).replace("đ", "d")) for n in names}, key=len, reverse=True))
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
-def _provinces_in(folded: str) -> list[str]:
-    padded = f" {_words(folded)} "
-    return [p for p in _provinces() if f" {p} " in padded]
 
 
 def _vietnamese_date(iso: str) -> str:
