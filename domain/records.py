@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -136,9 +137,19 @@ class TargetRecord:
             return f"{self.value} {self.unit[:1].lower()}{self.unit[1:]}"
         return self.value
 
+    def group(self) -> str:
+        """The group the row sits under ("III. XÃ HỘI SỐ" → "Xã hội số"); "" for none."""
+        last = self.section.rsplit(",", 1)[-1]
+        name = re.sub(r"^\s*(?:PHỤ LỤC|Phụ lục|Bảng)\b.*$|^\s*[IVXLC\d]+\s*[.):-]?\s*", "", last).strip()
+        if not name or not any(c.isalpha() for c in name):
+            return ""
+        return name[:1].upper() + name[1:].lower() if name.isupper() else name
+
     def indexed_text(self) -> str:
         """The text a target or criterion row is indexed and cited by."""
         parts = [f"Chỉ tiêu {self.number}: {self.indicator.rstrip('. ')}"]
+        if group := self.group():
+            parts.append(f"Nhóm: {group}")
         if self.value:
             parts.append(f"Mục tiêu: {self.target_text()}")
         if self.agency:

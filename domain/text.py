@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-__all__ = ["fold", "nfc", "normalise_space", "tokens", "folded_tokens", "vietnamese_syllable"]
+__all__ = [
+    "LIST_ITEM",
+    "fold",
+    "folded_tokens",
+    "list_leads",
+    "nfc",
+    "normalise_space",
+    "tokens",
+    "vietnamese_syllable",
+]
 
 _LOOKALIKES = str.maketrans({"\u01a3": "\u01b0", "\u01a2": "\u01af"})
 _SPACE = re.compile(r"\s+")
@@ -122,3 +131,42 @@ def vietnamese_syllable(folded_word: str) -> bool:
     """Whether a folded word could be one Vietnamese syllable ("nghieng" yes; "online",
     "cyradar" no): a word that cannot is a name or a foreign term."""
     return bool(_SYLLABLE.fullmatch(folded_word))
+
+
+# A list item: a dash, bullet or plus, "a)", "(3)" or "3)".
+LIST_ITEM = re.compile(r"^\s*(?:[-–•+*]|[a-zđ]\)|\(?\d{1,2}\))\s")
+
+
+def list_leads(parts: Sequence[str], limit: int = 240) -> list[str]:
+    """For each part (a paragraph or a sentence), the text that introduces the list it is an
+    item of ("Phấn đấu đến năm 2026, … Cụ thể:"), or "" for a part that is no list item.
+
+    The lead is the text between the list and what came before it; a long one keeps its
+    beginning (the topic) and its end (the "gồm:" line), ``limit`` characters in all.
+    """
+    leads: list[str] = []
+    intro: list[str] = []
+    current = ""
+    in_list = False
+    for part in parts:
+        if LIST_ITEM.match(part):
+            if not in_list:
+                current = _shorten(" ".join(intro), limit)
+                in_list = True
+            leads.append(current)
+            continue
+        if in_list:
+            intro, in_list = [], False
+        intro.append(part)
+        leads.append("")
+    return leads
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = normalise_space(text)
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    head = text[:half].rsplit(" ", 1)[0]
+    tail = text[-half:].split(" ", 1)[-1]
+    return f"{head} … {tail}"

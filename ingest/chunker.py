@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from domain.records import Chunk, TargetRecord, TaskRecord
-from domain.text import canonical, fold
+from domain.text import LIST_ITEM, canonical, fold, list_leads
 from ingest.loaders import Line, ParsedDocument
 
 __all__ = ["chunk_document", "heading_level"]
@@ -103,16 +105,23 @@ def chunk_document(
             return
         heading = tuple(h for _, h in path)
         body = "\n".join(buffer)
+        leads = list_leads(buffer)
+        starts = list(accumulate((len(p) + 1 for p in buffer[:-1]), initial=0))
+        cursor = 0
         for piece in splitter.split_text(body):
             locator = " > ".join(heading) or "Phần mở đầu"
             if buffer_page:
                 locator = f"{locator} (trang {buffer_page})"
+            at = body.find(piece, cursor)
+            cursor = max(at, cursor)
+            lead = leads[bisect_right(starts, cursor) - 1] if at >= 0 else ""
             chunks.append(
                 Chunk(
                     text=piece,
                     document_id=document_id,
                     version=version,
-                    heading_path=heading,
+                    # a piece that goes on with a list carries the list's lead-in in its path
+                    heading_path=heading + (lead,) if lead and LIST_ITEM.match(piece) else heading,
                     locator=locator,
                     kind="prose",
                 )

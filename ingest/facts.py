@@ -60,7 +60,7 @@ class DocumentFacts:
 def read_facts(parsed: ParsedDocument) -> DocumentFacts:
     """Read the header, opening and signature block of ``parsed``."""
     lines = [canonical(line.text) for line in parsed.lines if line.text.strip()]
-    head = [p for line in lines[:_HEAD_LINES] for p in _columns(line)]
+    head = [p for line in _header(lines) for p in _columns(line)]
     head_text = "\n".join(head)
     number = re.sub(r"\s+", "", m.group(1)) if (m := _NUMBER.search(head_text)) else None
     place = issued = None
@@ -98,6 +98,19 @@ def _replaces(lines: list[str]) -> str | None:
     số 12/KH-UBND …", "sửa đổi, bổ sung Kế hoạch số …")."""
     m = _RELATION.search(" ".join(lines))
     return re.sub(r"\s+", "", m.group(1)) if m else None
+
+
+_OPENING = re.compile(r"^\s*(?:Căn cứ|Thực hiện|Theo đề nghị|Kính gửi|[IVX]+\.\s|\d+\.\s)")
+
+
+def _header(lines: list[str]) -> list[str]:
+    """The header's lines: up to the opening ("Căn cứ", "Kính gửi", the first heading). A
+    number the body quotes ("ý kiến … tại Công văn số 163/STTTT …") is not the document's."""
+    head = lines[:_HEAD_LINES]
+    for i, line in enumerate(head):
+        if _OPENING.match(line):
+            return head[:i]
+    return head
 
 
 def _columns(line: str) -> list[str]:

@@ -12,7 +12,7 @@ from importlib import resources
 from domain.text import fold
 from retrieval.lexical import LexicalIndex, analyse, expand_query
 from retrieval.query import Query
-from retrieval.units import is_boilerplate, split_sentences
+from retrieval.units import is_boilerplate, units_with_leads
 from stores.vectors import ChunkHit
 
 __all__ = ["Evidence", "best_sentence", "coverage", "names_task_number"]
@@ -95,8 +95,9 @@ def best_sentence(
     wants_quantity = wants_quantity_of(query)
     best: tuple[float, Evidence] | None = None
     for rank, hit in enumerate(hits):
-        sentences = [hit.text] if hit.record in ("task", "target") else split_sentences(hit.text)
-        for i, sentence in enumerate(sentences):
+        units = [(hit.text, "")] if hit.record in ("task", "target") else units_with_leads(hit.text)
+        sentences = [unit for unit, _ in units]
+        for i, (sentence, lead) in enumerate(units):
             if is_boilerplate(sentence):
                 continue
             window = sentence
@@ -108,7 +109,7 @@ def best_sentence(
                     ):
                         break
                     window = f"{window} {item}"
-            context = f"{titles.get(hit.document_id, '')} {hit.heading}"
+            context = f"{titles.get(hit.document_id, '')} {hit.heading} {lead}"
             cov = coverage(query.topic, f"{context} {window}", lexical)
             score = cov + _RANK_PRIOR / (rank + 1)
             if not has_answer_type(query, window):
@@ -147,11 +148,23 @@ def _measures() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in raw["measures"].items() if not k.startswith("_")}
 
 
+@cache
+def _measured() -> dict[str, str]:
+    """A phrase naming what a figure measures ("kinh phí") -> its key in ``_measures``."""
+    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    return {k: str(v) for k, v in raw["measured"].items() if not k.startswith("_")}
+
+
 def _counted_noun(query: Query) -> str | None:
-    """What "bao nhiêu X" counts (its first syllable), when it names something."""
+    """What "bao nhiêu X" counts (its first syllable), when it names something; else what
+    the question says is measured ("tổng kinh phí … là bao nhiêu")."""
     match = re.search(r"\bbao nhieu ([a-z]+)", query.folded)
     if match and match.group(1) not in _NOT_COUNTED:
         return match.group(1)
+    before = query.folded[: match.start()] if match else query.folded
+    for phrase, key in _measured().items():
+        if re.search(rf"\b{phrase}\b", before):
+            return key
     return None
 
 
@@ -182,6 +195,41 @@ def names_task_number(query: Query, text: str) -> bool:
     return bool(re.search(pattern, fold(text).replace("đ", "d")))
 
 
+@cache
+def _post_pattern() -> re.Pattern[str]:
+    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    posts = "|".join(sorted(map(re.escape, raw["positions"]["words"]), key=len, reverse=True))
+    return re.compile(
+        rf"\bai\s+(?:la|lam|dang la|giu chuc)?\s*(?P<a>{posts})\b"
+        rf"|\b(?P<b>{posts})\s+(?:\w+\s+){{0,8}}?(?:la ai|ten gi|ten la gi|la ong nao|la ba nao)\b"
+    )
+
+
+@cache
+def _name_cues() -> tuple[str, ...]:
+    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    return tuple(raw["asks_name"]["phrases"])
+
+
+_WORD = re.compile(r"(?<![\w/-])\w+")
+
+
+def _gives_name(query: Query, text: str) -> bool:
+    """A name the question does not already give: capitalised words past the first word
+    ("App công dân tỉnh Bình Phước (Binhphuoc Today)")."""
+    asked = f" {query.folded} "
+    # past the first word of each sentence, which is capitalised whatever it is
+    text = re.sub(r"(?:^|(?<=[.!?:;]))\s*(?:[-–•+]\s*|\(?\w{1,3}\)\s*)?\S+", " ", text)
+    names = [w for w in _WORD.findall(text) if w[0].isupper()]
+    return any(f" {fold(w).replace('đ', 'd')} " not in asked for w in names)
+
+
+def asked_post(query: Query) -> str | None:
+    """The post whose holder the question asks for ("ai là trưởng ban chỉ đạo …")."""
+    m = _post_pattern().search(query.folded)
+    return (m.group("a") or m.group("b")) if m else None
+
+
 def _asks_who(query: Query) -> bool:
     """ "Ai ...?", "cơ quan nào ...?" ("AI", artificial intelligence, is not "ai")."""
     return bool(re.search(r"(?:^|\s)[Aa]i\b", query.text)) or _asks(
@@ -203,12 +251,30 @@ def wants_quantity_of(query: Query) -> bool:
     return _asks(query, _QUANTITY_CUES)
 
 
+_DOCUMENT_FACT_KINDS = (
+    # "45/KH-UBND", and a party paper's "239-QĐ/TU"
+    ("number", re.compile(r"\b\d{1,5}\s*[/-]\s*[A-ZĐ][A-ZĐ0-9\-]*")),
+    (
+        "issued",
+        re.compile(r"\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}\b|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}"),
+    ),
+)
+
+
 def has_answer_type(query: Query, text: str) -> bool:
     """Whether ``text`` holds the kind of fact the question asks for.
 
     "bao nhiêu" needs a figure that the question does not already state, "khung giờ nào"
     a time of day, "số điện thoại" a phone number; other questions need nothing special.
     """
+    facts = query.frame.document_facts if query.frame else ()
+    kinds = [pattern for fact, pattern in _DOCUMENT_FACT_KINDS if fact in facts]
+    if kinds:  # "số mấy, ngày nào" wants a number and symbol and a date
+        return all(pattern.search(text) for pattern in kinds)
+    if _asks(query, _name_cues()):
+        return _gives_name(query, text)
+    if post := asked_post(query):
+        return post in fold(text).replace("đ", "d")  # a person is named by the post held
     if _asks(query, _TIME_CUES):
         return bool(_TIME.search(text))
     if _asks(query, _PHONE_CUES):

@@ -73,6 +73,7 @@ class Frame:
     names_tasks: bool = False  # "nhiệm vụ", "việc", "đề án" … : the question is about tasks
     self_ref: bool = False  # "bên mình", "đơn vị mình": the asker's own agency
     document_facts: tuple[str, ...] = ()  # number, issued, signer, issuer, legal_bases, proposer
+    document_kinds: tuple[str, ...] = ()  # "ke hoach", "cong van" …: the kinds of paper named
     topic: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -117,6 +118,7 @@ class Frame:
             within_days=data.get("within_days"),
             names_tasks=bool(data.get("names_tasks")),
             document_facts=tuple(data.get("document_facts", ())),
+            document_kinds=tuple(data.get("document_kinds", ())),
             topic=tuple(data.get("topic", ())),
         )
 
@@ -183,6 +185,10 @@ class _Grammar:
         self.document_facts = [
             (fact, re.compile(rf"\b{phrases_pattern(words)}\b"))
             for fact, words in w["document_facts"].items()
+        ]
+        self.document_kinds = [
+            (kind, re.compile(rf"\b{phrases_pattern(words)}\b"))
+            for kind, words in w["document_kinds"].items()
         ]
         self.self_ref = re.compile(rf"\b{phrases_pattern(w['self_reference'])}\b")
         who = phrases_pattern(w["asks_who"])
@@ -290,7 +296,22 @@ def read_frame(
         document_facts=tuple(f for f, pattern in g.document_facts if pattern.search(rest))
         if "document_fact" in fields
         else (),
+        document_kinds=_kinds_asked(folded, g),
         topic=topic,
+    )
+
+
+def _kinds_asked(folded: str, g: _Grammar) -> tuple[str, ...]:
+    """The kinds of paper the question asks about; one named with its number ("Nghị quyết
+    04-NQ/TU") is a paper it cites, not the one asked about."""
+    return tuple(
+        kind
+        for kind, pattern in g.document_kinds
+        if any(
+            not re.match(r"\s*(?:so\s*)?\d|/", folded[m.end() :])
+            and folded[max(m.start() - 1, 0) : m.start()] not in ("-", "/")
+            for m in pattern.finditer(folded)
+        )
     )
 
 

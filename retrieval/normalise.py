@@ -21,7 +21,7 @@ from typing import Any
 
 from domain.text import canonical, fold, normalise_space
 
-__all__ = ["Normalised", "normalise"]
+__all__ = ["Normalised", "no_topic", "normalise"]
 
 _TOKEN = re.compile(r"[\w&%]+|[^\w\s]", re.UNICODE)
 _CONTEXT = 3  # words either side an ambiguous abbreviation is judged by
@@ -46,6 +46,12 @@ def _lexicon() -> dict[str, Any]:
     raw = resources.files("retrieval").joinpath("data/chat.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(raw)
     return data
+
+
+def no_topic() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Words (with their diacritics) and folded phrases about the asker, not the topic."""
+    entry = _lexicon()["no_topic"]
+    return frozenset(entry["words"]), tuple(entry["phrases"])
 
 
 def _plain(token: str) -> bool:

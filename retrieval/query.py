@@ -10,7 +10,7 @@ from enum import StrEnum
 from domain.agencies import Gazetteer
 from domain.text import canonical, fold, normalise_space, syllable
 from retrieval.frames import Frame, read_frame
-from retrieval.normalise import normalise
+from retrieval.normalise import no_topic, normalise
 
 __all__ = ["Intent", "Query", "understand", "STOPWORDS"]
 
@@ -228,7 +228,10 @@ def _topic(text: str, agency_phrases: list[list[str]]) -> tuple[str, ...]:
     words = re.findall(r"[0-9a-zà-ỹđ]+", text.lower())
     folded = [fold(w).replace("đ", "d") for w in words]
     removed = [False] * len(words)
-    phrases = [p.split() for p in (*_QUESTION_PHRASES, *_HINT_PHRASES, *_FIELD_PHRASES)]
+    asker_words, asker_phrases = no_topic()
+    phrases = [
+        p.split() for p in (*_QUESTION_PHRASES, *_HINT_PHRASES, *_FIELD_PHRASES, *asker_phrases)
+    ]
     for parts in phrases + agency_phrases:
         for i in range(len(folded) - len(parts) + 1):
             if folded[i : i + len(parts)] == parts:
@@ -238,7 +241,7 @@ def _topic(text: str, agency_phrases: list[list[str]]) -> tuple[str, ...]:
     for word, f, gone in zip(words, folded, removed, strict=True):
         if gone or len(f) < 2:
             continue
-        if (word in STOPWORDS_VI) if word != f else (f in STOPWORDS):
+        if (word in STOPWORDS_VI or word in asker_words) if word != f else (f in STOPWORDS):
             continue
         topic.append(syllable(f))
     return tuple(topic)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
-from retrieval.units import is_boilerplate, split_sentences
+from retrieval.units import is_boilerplate, units_with_leads
 from stores import VersionStore
 from stores.vectors import ChunkHit, VectorIndex
 
@@ -61,10 +61,10 @@ class HybridRetriever:
                 self._lexical = LexicalIndex([(c.id, c.text) for c in chunks])
                 self._units = LexicalIndex(
                     [
-                        (f"{c.id}#{i}", f"{c.heading} {unit}")
+                        (f"{c.id}#{i}", f"{c.heading} {lead} {unit}")
                         for c in chunks
                         if c.record == "prose"
-                        for i, unit in enumerate(split_sentences(c.text))
+                        for i, (unit, lead) in enumerate(units_with_leads(c.text))
                         if not is_boilerplate(unit)
                     ]
                 )

@@ -135,7 +135,10 @@ class Assistant:
         if user_agency and (found := known.find(user_agency)):
             state.user_agency = found[0]
         assert query.frame is not None
-        if query.frame.self_ref and not query.frame.agency:
+        about_tasks = bool(query.frame.task_fields or query.frame.role or query.frame.status) or (
+            query.frame.names_tasks or query.frame.asks_set
+        )
+        if query.frame.self_ref and not query.frame.agency and about_tasks:
             # "bên mình có việc gì …": the asker's agency, or a question back for it
             if state.user_agency is None:
                 answer = Answer(self._t.render("ask_agency"), False, intent="clarify")
@@ -334,6 +337,11 @@ class Assistant:
         says of itself; the text is searched when no document is clearly meant."""
         assert query.frame is not None
         documents = [d for d in self._versions.active_documents() if not scope or d.id in scope]
+        if kinds := query.frame.document_kinds:
+            # "kế hoạch … số mấy" does not mean a report: another text may cite that plan
+            documents = [
+                d for d in documents if any(k in fold(f"{d.kind} {d.title}") for k in kinds)
+            ]
         if not documents:
             return self._free_text(query, scope, titles)
         chosen = documents if scope and len(documents) == 1 else []
@@ -360,7 +368,7 @@ class Assistant:
         doc = chosen[0]
         parts, missing = [], []
         for fact in query.frame.document_facts:
-            text = self._fact_text(doc, fact)
+            text = self._fact_text(doc, fact, asks_day="ngay" in query.folded)
             if text:
                 parts.append(text)
             else:
@@ -371,19 +379,22 @@ class Assistant:
         text = self._t.render("fact_document", document=title, facts=" ".join(parts))
         found = len(missing) < len(query.frame.document_facts)
         if not found and not sure:
-            # the document does not state it of itself; another text may (a report citing it)
+            # the document does not state it of itself; another text may (a report citing
+            # it), but not the document's own body, whose numbers are other papers'
             in_text = self._free_text(query, scope, titles)
-            if in_text.found:
+            if in_text.found and in_text.sources and in_text.sources[0].document_id != doc.id:
                 return in_text
         source = Source(doc.id, titles.get(doc.id, doc.title), "Phần đầu văn bản", text, 1.0)
         return Answer(
             text, found, [source] if found else [], intent=query.intent.value, titles=titles
         )
 
-    def _fact_text(self, doc: Document, fact: str) -> str | None:
+    def _fact_text(self, doc: Document, fact: str, asks_day: bool = False) -> str | None:
+        """The fact as the answer states it; None when the document does not state it (a
+        year alone does not answer "ngày nào")."""
         if fact == "number" and doc.number:
             return self._t.render("fact_number", number=doc.number)
-        if fact == "issued" and doc.issued:
+        if fact == "issued" and doc.issued and (len(doc.issued) == 10 or not asks_day):
             when = _vietnamese_date(doc.issued)
             place = f", tại {doc.place}" if doc.place else ""
             return self._t.render("fact_issued", issued=when, place=place)
@@ -860,6 +871,16 @@ class Assistant:
         if chunk.record == "task":
             # a task row found by its words reads as the task, not as its raw table row
             task = self._task_of(chunk)
+            if task is not None and not has_answer_type(query, chunk.text):
+                # "tổng kinh phí của đề án … bao nhiêu": the task is found, the figure is not
+                values = _task_values(task, titles)
+                return Answer(
+                    self._t.render("not_in_task", **values),
+                    False,
+                    intent="beyond",
+                    titles=titles,
+                    support=support,
+                )
             if task is not None:
                 intent = query.intent if query.intent in _TASK_INTENTS else Intent.GENERAL
                 return self._task_answer(replace(query, intent=intent), task, chunk, titles)
@@ -903,12 +924,24 @@ class Assistant:
             return 0.0  # no fact crosses from one province's plan to another's
         if self._unknown_names(query):
             return 0.0  # a name no plan holds ("cyradar"): the plans do not say
+        if any(not re.search(rf"\b{re.escape(name)}\b", context) for name in self._names(query)):
+            return 0.0  # a name a plan holds, but not this passage: it is about something else
         score = evidence.coverage
         if not has_answer_type(query, evidence.sentence):
             score *= self._tune.missing_type_factor
         if not all(year in f"{window} {about}" for year in query.years):
             score *= self._tune.missing_year_factor
         return score
+
+    def _names(self, query: Query) -> list[str]:
+        """Words of the question that cannot be Vietnamese syllables and that the lexicon
+        does not explain: names of systems, products, firms ("cyradar", "vneid")."""
+        letters = self._tune.unknown_word_letters
+        return [
+            w
+            for w in own_topic(query.topic)
+            if len(w) >= letters and not knows_phrase(w) and not vietnamese_syllable(w)
+        ]
 
     def _unknown_names(self, query: Query) -> list[str]:
         """Names the question gives that no plan holds ("cyradar", "VNPT"): the plans do not

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from domain.text import canonical, fold
+from domain.text import canonical, fold, list_leads
 
-__all__ = ["is_boilerplate", "split_sentences"]
+__all__ = ["is_boilerplate", "split_sentences", "units_with_leads"]
 
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9(\-–•+])|\n+|\s+(?=[-–•+]\s)"
@@ -27,6 +27,14 @@ def split_sentences(text: str) -> list[str]:
     """Sentences and list items of a chunk."""
     parts = [canonical(p) for p in _SENTENCE_END.split(text)]
     return [p for p in parts if len(p) > 3]
+
+
+def units_with_leads(text: str) -> list[tuple[str, str]]:
+    """Each unit of a chunk with the lead-in of the list it is an item of ("" for none): an
+    item ("- Mỗi trạm y tế xã …") is read with what introduces it ("Phấn đấu đến năm 2026 …
+    Cụ thể:")."""
+    units = split_sentences(text)
+    return list(zip(units, list_leads(units), strict=True))
 
 
 # Lines of a document's frame (Nghị định 30/2020/NĐ-CP): national motto, address lines,

@@ -65,6 +65,22 @@ def test_a_document_without_a_header_states_nothing() -> None:
     assert facts.legal_bases == () and facts.proposer is None
 
 
+def test_a_number_the_opening_quotes_is_not_the_documents() -> None:
+    # no number in the header; the opening quotes another paper's number at a line's start
+    facts = read_facts(
+        _parsed(
+            [
+                "KẾ HOẠCH",
+                "Thực hiện Chương trình hành động về chuyển đổi số",
+                "Theo đề nghị của Sở Khoa học và Công nghệ; ý kiến của Sở Tài chính tại Công văn số",
+                "88/STC-NS ngày 05/02/2026 và ý kiến thống nhất của các thành viên UBND tỉnh,",
+                "I. MỤC TIÊU",
+            ]
+        )
+    )
+    assert facts.number is None
+
+
 @pytest.fixture
 def assistant(services, tmp_path: Path):  # type: ignore[no-untyped-def]
     import docx

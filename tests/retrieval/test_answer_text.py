@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 
 from domain.agencies import Gazetteer
-from retrieval.answer import has_answer_type, split_sentences, trim
+from domain.text import list_leads
+from retrieval.answer import has_answer_type, trim
 from retrieval.query import understand
+from retrieval.units import split_sentences, units_with_leads
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +59,63 @@ def test_trim_keeps_the_topic_in_view():
     cut = trim(sentence, ["kinh", "te", "so"], limit=120)
     assert len(cut) <= 122 and "Kinh tế số chiếm 10% GRDP" in cut
     assert cut.startswith("…") and cut.endswith("…")
+
+
+def test_list_items_carry_their_lead_in():
+    text = (
+        "Phấn đấu đến năm 2030, hình thành xã hội số. Cụ thể:\n"
+        "- Mỗi trạm y tế xã có bệnh án điện tử.\n- Mỗi trường học có học bạ số.\n"
+        "Trên đây là định hướng.\nCác nội dung gồm:\n- Hạ tầng số."
+    )
+    leads = dict(units_with_leads(text))
+    assert "năm 2030" in leads["- Mỗi trạm y tế xã có bệnh án điện tử."]
+    assert leads["- Mỗi trường học có học bạ số."].endswith("Cụ thể:")
+    assert leads["Trên đây là định hướng."] == ""
+    assert leads["- Hạ tầng số."] == "Trên đây là định hướng. Các nội dung gồm:"
+
+
+def test_a_long_lead_keeps_its_start_and_its_end():
+    intro = ["Mục tiêu chung đến năm 2028 của tỉnh."] + ["Câu giữa dài dòng."] * 30 + ["Gồm:"]
+    lead = list_leads([*intro, "- Mục một."])[-1]
+    assert lead.startswith("Mục tiêu chung đến năm 2028") and lead.endswith("Gồm:")
+    assert len(lead) <= 245
+
+
+@pytest.mark.parametrize(
+    ("question", "good", "bad"),
+    [
+        # a paper's number and date: a symbol and a date, not any sentence about it
+        (
+            "Kế hoạch về du lịch của tỉnh là kế hoạch số mấy, ban hành ngày nào?",
+            "UBND tỉnh ban hành Kế hoạch số 18/KH-UBND ngày 02/3/2024 về du lịch.",
+            "UBND tỉnh ban hành kế hoạch về du lịch năm 2024.",
+        ),
+        (
+            "Tổ công tác được lập theo quyết định số mấy?",
+            "Ban Thường vụ ban hành Quyết định số 51-QĐ/TU về thành lập Ban chỉ đạo.",
+            "Tỉnh ủy đã thành lập Ban chỉ đạo.",
+        ),
+        # a post's holder: the post must be named
+        (
+            "ai là trưởng ban chỉ đạo chuyển đổi số của tỉnh",
+            "Đồng chí Chủ tịch UBND tỉnh làm Trưởng ban chỉ đạo chuyển đổi số.",
+            "Tỉnh ủy ban hành quyết định thành lập Ban chỉ đạo chuyển đổi số.",
+        ),
+        # a name the question does not give
+        (
+            "Cổng dịch vụ công của tỉnh có tên gọi là gì?",
+            "- Cổng dịch vụ công của tỉnh (HaTinh eGov) đã vận hành.",
+            "- Cổng dịch vụ công của tỉnh đã vận hành ổn định.",
+        ),
+        # "tổng kinh phí … bao nhiêu" is answered by money, not by a task's number or year
+        (
+            "Tổng kinh phí cho đề án bệnh án điện tử là bao nhiêu?",
+            "Tổng kinh phí thực hiện đề án là 12,5 tỷ đồng.",
+            "Nhiệm vụ 56: Triển khai đề án bệnh án điện tử. Thời gian hoàn thành: 2025",
+        ),
+    ],
+)
+def test_the_kind_of_fact_asked(gaz: Gazetteer, question: str, good: str, bad: str):
+    query = understand(question, gaz, date(2025, 9, 10))
+    assert has_answer_type(query, good)
+    assert not has_answer_type(query, bad)

@@ -102,3 +102,17 @@ def test_yes_no_questions_confirm(gazetteer: Gazetteer) -> None:
 def test_frames_round_trip_through_json(gazetteer: Gazetteer) -> None:
     frame = read_frame("sở y tế có nv nào quá hạn trong quý 4/2026", gazetteer, TODAY)
     assert Frame.from_json(json.loads(json.dumps(frame.to_json()))) == frame
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("công văn hướng dẫn của sở số mấy", ("cong van", "huong dan")),
+        ("kh chuyển đổi số năm 2024 ai ký", ("ke hoach",)),
+        # a paper named with its number is one the question cites, not the one asked about
+        ("Ban chỉ đạo theo Nghị quyết 04-NQ/TU lập theo quyết định số mấy?", ("quyet dinh",)),
+        ("Kế hoạch số 12/KH-UBND căn cứ những văn bản nào", ()),
+    ],
+)
+def test_the_kind_of_paper_asked_about(question: str, kinds: tuple[str, ...], gazetteer: Gazetteer):
+    assert read_frame(question, gazetteer, TODAY).document_kinds == kinds
