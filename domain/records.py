@@ -140,7 +140,9 @@ class TargetRecord:
     def group(self) -> str:
         """The group the row sits under ("III. XÃ HỘI SỐ" → "Xã hội số"); "" for none."""
         last = self.section.rsplit(",", 1)[-1]
-        name = re.sub(r"^\s*(?:PHỤ LỤC|Phụ lục|Bảng)\b.*$|^\s*[IVXLC\d]+\s*[.):-]?\s*", "", last).strip()
+        name = re.sub(
+            r"^\s*(?:PHỤ LỤC|Phụ lục|Bảng)\b.*$|^\s*[IVXLC\d]+\s*[.):-]?\s*", "", last
+        ).strip()
         if not name or not any(c.isalpha() for c in name):
             return ""
         return name[:1].upper() + name[1:].lower() if name.isupper() else name
