@@ -32,6 +32,16 @@ _LIST_LIMIT = 1500
 _DUE_LIMIT = 3000
 # The kinds answered from task tables (issue 10's acceptance groups them).
 TASK_TABLE_TYPES = ("deadline", "lead_agency", "coordinating", "agency_tasks", "output", "count")
+# Facts stated outside the task tables (issue 11's acceptance counts them together).
+FREE_TEXT_TYPES = (
+    "target",
+    "criterion",
+    "figure",
+    "ranking",
+    "section_fact",
+    "responsibility",
+    "list",
+)
 _TASK_NUMBER = re.compile(r"\b(?:nv|nhiệm vụ)\s*(?:số\s*)?(\d{1,3})\b")
 
 
@@ -87,10 +97,12 @@ class EvalReport:
         p50 = statistics.median(lat) * 1000 if lat else 0.0
         p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000 if lat else 0.0
         table = [ok for t in TASK_TABLE_TYPES for ok in self.by_type.get(t, [])]
+        free = [ok for t in FREE_TEXT_TYPES for ok in self.by_type.get(t, [])]
         kinds = ", ".join(f"{t} {sum(v)}/{len(v)}" for t, v in sorted(self.by_type.items()))
         return [
             f"by type: {kinds}",
             f"task-table kinds ({', '.join(TASK_TABLE_TYPES)}): {pct(table)}",
+            f"free-text kinds ({', '.join(FREE_TEXT_TYPES)}): {pct(free)}",
             f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms",
             f"plain: {pct(self.plain)} | no diacritics: {pct(self.no_diacritics)}",
             f"unanswerable refused: {pct(self.unanswerable)} | evidence hit: {pct(self.evidence)}",

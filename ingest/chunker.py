@@ -12,6 +12,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from domain.records import Chunk, TargetRecord, TaskRecord
 from domain.text import LIST_ITEM, canonical, fold, list_leads
 from ingest.loaders import Line, ParsedDocument
+from ingest.value_rows import find_value_tables
 
 __all__ = ["chunk_document", "heading_level"]
 
@@ -40,6 +41,11 @@ def heading_level(line: str) -> int | None:
     return None
 
 
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
 def _paragraphs(lines: Sequence[Line]) -> list[tuple[str, int | None]]:
     """Join lines broken by the page width into paragraphs."""
     paragraphs: list[tuple[str, int | None]] = []
@@ -55,6 +61,8 @@ def _paragraphs(lines: Sequence[Line]) -> list[tuple[str, int | None]]:
             or _BULLET.match(text) is not None
             or current.rstrip().endswith((".", "!", "?"))
             and text[:1].isupper()
+            # a line in capitals (a title, a slide's heading) does not run into body text
+            or _capitals(current) != _capitals(text)
         )
         if starts_new:
             if current:
@@ -143,6 +151,7 @@ def chunk_document(
             buffer_page = page
         buffer.append(text)
     flush()
+    chunks.extend(_value_rows(kept, document_id, version))
     # One chunk per record row; the dense index embeds only what names the row.
     rows = [
         (t.indexed_text(), t.section, t.locator, {"task_number": t.number}, f"Nhiệm vụ: {t.name}")
@@ -187,6 +196,42 @@ def chunk_document(
                         kind="table_row",
                     )
                 )
+    return chunks
+
+
+def _value_rows(lines: Sequence[Line], document_id: str, version: int) -> list[Chunk]:
+    """One chunk per row of a flattened table of values (rankings by year, figures by
+    pillar), read with its header and cited as that row."""
+    texts = [line.text for line in lines]
+    tables = find_value_tables(texts)
+    if not tables:
+        return []
+    path: list[tuple[int, str]] = []
+    headings: list[tuple[str, ...]] = []
+    for text in texts:
+        level = heading_level(text.strip())
+        if level is not None:
+            while path and path[-1][0] >= level:
+                path.pop()
+            path.append((level, _short_heading(text.strip())))
+        headings.append(tuple(h for _, h in path))
+    chunks = []
+    for number, table in enumerate(tables, start=1):
+        for row_number, (row, text) in enumerate(
+            zip(table.rows, table.row_texts(), strict=True), 1
+        ):
+            heading = headings[row.line]
+            where = " > ".join(heading) or "Phần mở đầu"
+            chunks.append(
+                Chunk(
+                    text=text,
+                    document_id=document_id,
+                    version=version,
+                    heading_path=(*heading, table.header or f"Bảng {number}"),
+                    locator=f"{where} > bảng {number}, dòng {row_number}",
+                    kind="table_row",
+                )
+            )
     return chunks
 
 

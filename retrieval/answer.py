@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -52,6 +52,7 @@ _MAX_ANSWER = 420
 _RANK_PRIOR = 0.12  # weight of the chunk's fused rank when choosing a sentence
 _QUANTITY_BONUS = 0.08  # a sentence with a figure, for "bao nhiêu" questions
 _MISSING_TYPE = 0.3  # a sentence without the kind of fact asked (a figure, a time)
+_NAMED_ROW = 0.12  # a table row whose label the question names ("nhận thức số … hạng mấy")
 _LIST_WINDOW = 480  # characters of list items gathered after a "...:" lead-in
 
 
@@ -65,11 +66,31 @@ class Evidence:
     coverage: float
 
 
-def coverage(topic: Sequence[str], text: str, lexical: LexicalIndex) -> float:
-    """The idf-weighted share of the topic's syllables and syllable pairs found in ``text``."""
+def _names_row(query: Query, row: str) -> bool:
+    """Whether every word of a table row's label ("Nhận thức số — …") is in the question."""
+    label, dash, _ = row.partition(" — ")
+    words = [w for w in analyse(label) if "_" not in w]
+    return bool(dash) and bool(words) and set(words) <= set(query.topic)
+
+
+def coverage(
+    topic: Sequence[str],
+    text: str,
+    lexical: LexicalIndex,
+    pairs: Collection[str] | None = None,
+) -> float:
+    """The idf-weighted share of the topic's syllables and syllable pairs found in ``text``.
+
+    :param pairs: the pairs that count (words side by side in one clause of the question);
+        by default every two consecutive topic syllables.
+    """
     if not topic:
         return 0.0
-    terms = list(topic) + [f"{a}_{b}" for a, b in zip(topic, topic[1:], strict=False)]
+    terms = list(topic) + [
+        pair
+        for a, b in zip(topic, topic[1:], strict=False)
+        if (pair := f"{a}_{b}") and (pairs is None or pair in pairs)
+    ]
     present = set(analyse(expand_query(text)))
     total = sum(lexical.idf(t) for t in terms)
     found = sum(lexical.idf(t) for t in terms if t in present)
@@ -110,7 +131,16 @@ def best_sentence(
                         break
                     window = f"{window} {item}"
             context = f"{titles.get(hit.document_id, '')} {hit.heading} {lead}"
-            cov = coverage(query.topic, f"{context} {window}", lexical)
+            if (
+                i
+                and _LIST_ITEM.match(sentence)
+                and _LIST_ITEM.match(sentences[i - 1])
+                and not has_answer_type(query, sentences[i - 1])
+            ):
+                # "- Duy trì Trung tâm SOC …" then "- Từ đầu năm, đã xử lý 203.603 mối nguy
+                # hại": the fact asked is stated under the subject the unit before names
+                context = f"{context} {sentences[i - 1]}"
+            cov = coverage(query.topic, f"{context} {window}", lexical, query.pairs)
             score = cov + _RANK_PRIOR / (rank + 1)
             if not has_answer_type(query, window):
                 score -= _MISSING_TYPE
@@ -120,6 +150,8 @@ def best_sentence(
                 score -= _MISSING_TYPE
             elif wants_quantity:
                 score += _QUANTITY_BONUS
+            if hit.kind == "table_row" and _names_row(query, sentence):
+                score += _NAMED_ROW
             role = _ROLE_WORDS.get(query.intent.value)
             if role and role in fold(window):
                 score += _QUANTITY_BONUS

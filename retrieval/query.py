@@ -83,6 +83,7 @@ _QUESTION_PHRASES = (
     "ngay nao",
     "thang nao",
     "bao gio",
+    "bao lau",
     "so nao",
     "nganh nao",
 )
@@ -117,6 +118,8 @@ class Query:
     within_days: int | None = None
     doc_hints: tuple[str, ...] = ()
     topic: tuple[str, ...] = field(default_factory=tuple)  # folded content words
+    # topic word pairs that stand side by side in the question, within one clause
+    pairs: frozenset[str] = frozenset()
     search_text: str = ""  # the question without the plan number it is scoped by
     role: str = "lead"  # for AGENCY_TASKS: the agency leads ("lead") or takes part ("coordinating")
     dense_text: str = ""  # the question's content words, diacritics kept (cheaper to embed)
@@ -141,7 +144,11 @@ def understand(
     # the agency names as written: their words are no topic, the same words elsewhere are
     agency_phrases = [key.split() for key in gazetteer.keys_of(gazetteer.find(text))]
     plan_numbers = set(hints)
-    topic = tuple(w for w in _topic(text, agency_phrases) if w not in plan_numbers)
+    kept = [(i, w) for i, w in _topic_words(text, agency_phrases) if w not in plan_numbers]
+    topic = tuple(w for _, w in kept)
+    pairs = frozenset(
+        f"{a}_{b}" for (i, a), (j, b) in zip(kept, kept[1:], strict=False) if j == i + 1
+    )
     if frame is None:
         frame = read_frame(normalised, gazetteer, today, topic=topic)
     search_text = text
@@ -161,6 +168,7 @@ def understand(
         numbers=tuple(n for n in _NUMBER.findall(folded) if not _YEAR.fullmatch(n)),
         doc_hints=hints,
         topic=topic,
+        pairs=pairs,
     )
     return with_frame(query, frame)
 
@@ -225,7 +233,14 @@ def _topic(text: str, agency_phrases: list[list[str]]) -> tuple[str, ...]:
     Question-shaping phrases and the agency names it gives are removed first; function
     words are then judged with diacritics when the word has them ("đề án" stays, "để" goes).
     """
-    words = re.findall(r"[0-9a-zà-ỹđ]+", text.lower())
+    return tuple(w for _, w in _topic_words(text, agency_phrases))
+
+
+def _topic_words(text: str, agency_phrases: list[list[str]]) -> list[tuple[int, str]]:
+    """The topic syllables with their positions; a punctuation mark between two words
+    counts as a word, so words of different clauses are never side by side."""
+    tokens = re.findall(r"[0-9a-zà-ỹđ]+|[,;:.!?()]", text.lower())
+    words = [t if t[0].isalnum() else " " for t in tokens]
     folded = [fold(w).replace("đ", "d") for w in words]
     removed = [False] * len(words)
     asker_words, asker_phrases = no_topic()
@@ -237,11 +252,11 @@ def _topic(text: str, agency_phrases: list[list[str]]) -> tuple[str, ...]:
             if folded[i : i + len(parts)] == parts:
                 for j in range(i, i + len(parts)):
                     removed[j] = True
-    topic: list[str] = []
-    for word, f, gone in zip(words, folded, removed, strict=True):
+    topic: list[tuple[int, str]] = []
+    for i, (word, f, gone) in enumerate(zip(words, folded, removed, strict=True)):
         if gone or len(f) < 2:
             continue
         if (word in STOPWORDS_VI or word in asker_words) if word != f else (f in STOPWORDS):
             continue
-        topic.append(syllable(f))
-    return tuple(topic)
+        topic.append((i, syllable(f)))
+    return topic

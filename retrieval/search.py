@@ -63,7 +63,7 @@ class HybridRetriever:
                     [
                         (f"{c.id}#{i}", f"{c.heading} {lead} {unit}")
                         for c in chunks
-                        if c.record == "prose"
+                        if c.record in ("prose", "table_row")
                         for i, (unit, lead) in enumerate(units_with_leads(c.text))
                         if not is_boilerplate(unit)
                     ]

@@ -459,11 +459,13 @@ class Assistant:
                 continue
             task = found
             # rank by the task's own words; the title only discounts "theo kế hoạch ..."
-            own = coverage(query.topic, f"{task.name} {task.output}", self._retriever.lexical)
+            lexical = self._retriever.lexical
+            own = coverage(query.topic, f"{task.name} {task.output}", lexical, query.pairs)
             cov = coverage(
                 query.topic,
                 f"{titles.get(task.document_id, '')} {task.name} {task.output}",
-                self._retriever.lexical,
+                lexical,
+                query.pairs,
             )
             if query.agencies and query.intent is Intent.COORDINATING:
                 named = {agency_key(a) for a in task.lead_agencies + task.coordinating_agencies}
@@ -914,9 +916,7 @@ class Assistant:
         doc = self._documents().get(chunk.document_id)
         # the document's title, number and date are the sentence's context too: a year the
         # question names may be the plan's ("kế hoạch 2021 … bao nhiêu cuộc họp")
-        about = (
-            f"{doc.title} {doc.number or ''} {doc.issued or ''} {doc.province or ''}" if doc else ""
-        )
+        about = f"{doc.title} {doc.number or ''} {doc.province or ''}" if doc else ""
         context = fold(f"{about} {window}").replace("đ", "d")
         if not names_task_number(query, window):
             return 0.0
