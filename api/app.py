@@ -205,6 +205,7 @@ def _doc_json(doc: Any, c: Container) -> dict[str, Any]:
         "signer_title": doc.signer_title,
         "province": doc.province,
         "replaces": doc.replaces,
+        "recipients": list(doc.recipients),
         "superseded_by": getattr(c.assistant.superseded_by(doc.id), "id", None),
         "source": doc.source,
         "version": doc.version,

@@ -65,6 +65,7 @@ class Document:
     province: str | None = None  # from the header, or the manifest for a file without one
     replaces: str | None = None  # number of the plan it replaces or amends (that plan is
     # marked superseded while this one is active)
+    recipients: tuple[str, ...] = ()  # "Kính gửi" and "Nơi nhận", one body each
 
 
 @dataclass(frozen=True)

@@ -228,7 +228,8 @@ def _value_rows(lines: Sequence[Line], document_id: str, version: int) -> list[C
                     document_id=document_id,
                     version=version,
                     heading_path=(*heading, table.header or f"Bảng {number}"),
-                    locator=f"{where} > bảng {number}, dòng {row_number}",
+                    locator=f"{where} > bảng {number}, "
+                    + ("dòng tổng" if row.total else f"dòng {row_number}"),
                     kind="table_row",
                 )
             )

@@ -55,6 +55,7 @@ class DocumentFacts:
     signer_title: str | None = None
     province: str | None = None  # the province the issuer or the place names
     replaces: str | None = None  # number of the plan this one replaces or amends
+    recipients: tuple[str, ...] = ()  # "Kính gửi: …" and "Nơi nhận: …", one body each
 
 
 def read_facts(parsed: ParsedDocument) -> DocumentFacts:
@@ -83,6 +84,7 @@ def read_facts(parsed: ParsedDocument) -> DocumentFacts:
         signer_title=title,
         province=where[0] if where else None,
         replaces=_replaces(lines),
+        recipients=_recipients(lines),
     )
 
 
@@ -111,6 +113,39 @@ def _header(lines: list[str]) -> list[str]:
         if _OPENING.match(line):
             return head[:i]
     return head
+
+
+_RECIPIENTS = re.compile(r"^\s*(Kính gửi|Nơi nhận)\s*:?\s*(.*)$")
+_FILING = re.compile(r"^\s*[-+•]?\s*Lưu\b")
+
+
+def _recipients(lines: list[str]) -> tuple[str, ...]:
+    """The bodies a paper is addressed to ("Kính gửi: …") and sent to ("Nơi nhận: - …;"),
+    each once, without the filing line ("- Lưu: VT")."""
+    found: list[str] = []
+    for i, line in enumerate(lines):
+        m = _RECIPIENTS.match(line)
+        if not m:
+            continue
+        first = m.group(2).strip()
+        # "Nơi nhận:   TM. ỦY BAN NHÂN DÂN": the right column is the signature block
+        items = [first] if first and not first.isupper() else []
+        for following in lines[i + 1 : i + 60]:
+            text = following.strip()
+            if _FILING.match(text) or _TITLE.match(text) or (text.isupper() and len(text) > 3):
+                break
+            if re.match(r"^[-+•]", text):
+                items.append(text)
+            elif items and not items[-1].rstrip().endswith((";", ".")):
+                items[-1] = f"{items[-1]} {text}"  # an item wrapped onto the next line
+            else:
+                break
+        for item in items:
+            for part in re.split(r";", item):
+                name = normalise_space(part.strip(" -+•;,."))
+                if name and not _FILING.match(name) and name not in found:
+                    found.append(name)
+    return tuple(found)
 
 
 def _columns(line: str) -> list[str]:

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 # Raise when loaders, extraction or chunking change what a file yields: files ingested by an
 # older reader are then read again on the next ingest, instead of being skipped as unchanged.
-READER_VERSION = 5
+READER_VERSION = 6
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -280,6 +280,7 @@ class Ingestor:
             signer_title=facts.signer_title,
             province=facts.province or _province_of(entry),
             replaces=facts.replaces,
+            recipients=facts.recipients,
         )
 
 

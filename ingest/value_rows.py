@@ -42,6 +42,7 @@ class ValueRow:
     line: int  # index of the row's line
     label: str
     values: tuple[str, ...]
+    total: bool = False  # the closing row without a number ("Xếp hạng chung …")
 
     def text(self, label_name: str, columns: Sequence[str]) -> str:
         """The row as one statement: "Hạ tầng số — Xếp hạng 2021: Hạng 8/63; …"."""
@@ -134,7 +135,7 @@ def find_value_tables(lines: Sequence[str]) -> list[ValueTable]:
             and (split := _split_values(lines[k]))
             and len(split[1]) == len(run[0].values)
         ):
-            run.append(ValueRow(k, split[0], split[1]))
+            run.append(ValueRow(k, split[0], split[1], total=True))
             j = k + 1
         header = next(
             (

@@ -140,6 +140,22 @@ class HybridRetriever:
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         return [replace(self._chunks[key], score=score) for key, score in fused[:k]]
 
+    def value_tables(self, documents: Sequence[str] | None = None) -> list[list[ChunkHit]]:
+        """The rows of each table of values (rankings, figures by pillar) of the active
+        versions, table by table; closing total rows left out."""
+        versions = set(self.refresh())
+        tables: dict[tuple[str, str], list[ChunkHit]] = {}
+        for c in self._chunks.values():
+            if c.kind != "table_row" or c.record != "table_row" or ", dòng" not in c.locator:
+                continue
+            if f"{c.document_id}@{c.version}" not in versions or c.locator.endswith("dòng tổng"):
+                continue
+            if documents and c.document_id not in documents:
+                continue
+            key = (f"{c.document_id}@{c.version}", c.locator.rsplit(", dòng", 1)[0])
+            tables.setdefault(key, []).append(c)
+        return list(tables.values())
+
     def search_units(
         self, text: str, *, k: int = 8, documents: Sequence[str] | None = None
     ) -> list[ChunkHit]:

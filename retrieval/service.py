@@ -28,6 +28,7 @@ from retrieval.lexical import knows_phrase
 from retrieval.llm import ChatModel
 from retrieval.query import Intent, Query, understand, with_frame
 from retrieval.search import HybridRetriever
+from retrieval.tables import comparison_asked, parse_row, pick_row
 from retrieval.templates import Prompts
 from retrieval.tuning import Tuning
 from stores import ConversationStore, RecordStore, TaskQuery, VersionStore
@@ -405,6 +406,9 @@ class Assistant:
             return self._t.render("fact_issuer", issuer=doc.issuer)
         if fact == "legal_bases" and doc.legal_bases:
             return self._t.render("fact_legal_bases", bases="; ".join(doc.legal_bases))
+        if fact == "recipients" and doc.recipients:
+            shown = "; ".join(doc.recipients)
+            return self._t.render("fact_recipients", recipients=shown)
         if fact == "proposer" and doc.proposer:
             return self._t.render("fact_proposer", proposer=doc.proposer)
         return None
@@ -857,7 +861,9 @@ class Assistant:
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
         hits = self._candidates(query, scope)
-        evidence = best_sentence(query, hits, self._retriever.lexical, self._titles())
+        evidence = self._compared_row(query, scope) or best_sentence(
+            query, hits, self._retriever.lexical, self._titles()
+        )
         support = self.support(query, evidence) if evidence else 0.0
         if evidence is None or support < self._tune.min_support:
             # no nearest-passage quote: the plans do not say, so nothing is cited
@@ -900,6 +906,36 @@ class Assistant:
             titles=titles,
             support=support,
         )
+
+    def _compared_row(self, query: Query, scope: list[str] | None) -> Evidence | None:
+        """ "Trụ cột nào xếp hạng cao nhất năm 2022?": the rows of the first table the
+        question's words cover are compared, not matched by their words."""
+        asked = comparison_asked(query.folded)
+        if asked is None:
+            return None
+        kind, phrase = asked
+        # "trụ cột nào", "chỉ số nào" name what the rows are, whatever the table calls them
+        which = re.findall(r"(\w+ \w+) nao\b", query.folded)
+        asking = set(phrase.split()) | {w for pair in which for w in pair.split()}
+        topic = [w for w in query.topic if w not in asking]
+        tables = self._retriever.value_tables(scope)
+        if not topic and len(tables) == 1:
+            topic = [w for w in query.topic if w not in phrase.split()]  # the only table
+        scored = []
+        for rows in tables:
+            first = rows[0]
+            table = " ".join(c.text for c in rows)
+            context = f"{self._titles().get(first.document_id, '')} {first.heading} {table}"
+            scored.append((coverage(topic, context, self._retriever.lexical, query.pairs), rows))
+        for cov, rows in sorted(scored, key=lambda s: -s[0]):
+            if cov < self._tune.min_support:
+                break
+            parsed = [(parse_row(c.text), c) for c in rows]
+            picked = pick_row([r for r, _ in parsed if r], kind, query.years)
+            if picked is not None:
+                chunk = next(c for r, c in parsed if r is picked[0])
+                return Evidence(chunk.text, chunk, cov)
+        return None
 
     def _task_of(self, chunk: ChunkHit) -> TaskRecord | None:
         tasks = self._records.tasks(TaskQuery(document_id=chunk.document_id))

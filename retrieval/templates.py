@@ -80,6 +80,7 @@ class AnswerTemplates(BaseModel):
     fact_issuer: str
     fact_legal_bases: str
     fact_proposer: str
+    fact_recipients: str
     fact_missing: str
     fact_document: str
     fact_names: dict[str, str]

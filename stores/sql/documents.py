@@ -128,6 +128,7 @@ class SqlVersionStore:
                     signer_title=document.signer_title,
                     province=document.province,
                     replaces=document.replaces,
+                    recipients=list(document.recipients),
                 )
             )
             # records belong to the version being added, whatever version they were read as
@@ -356,6 +357,7 @@ def _document(row: RowMapping) -> Document:
         signer_title=row["signer_title"],
         province=row["province"],
         replaces=row["replaces"],
+        recipients=tuple(row["recipients"] or ()),
     )
 
 

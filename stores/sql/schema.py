@@ -49,6 +49,7 @@ versions = sa.Table(
     sa.Column("signer_title", sa.Text),
     sa.Column("province", sa.Text),
     sa.Column("replaces", sa.Text),
+    sa.Column("recipients", sa.JSON),
     sa.Index("versions_hash", "content_hash", "state"),
     # at most one active version per document, whatever races the writers run
     sa.Index(

@@ -55,6 +55,7 @@ def test_the_header_opening_and_signature_are_read() -> None:
     )
     assert facts.proposer == "Sở Khoa học và Công nghệ (Tờ trình số 12/TTr-SKHCN ngày 20/01/2026)"
     assert (facts.signer, facts.signer_title) == ("Lê Văn An", "Phó chủ tịch")
+    assert facts.recipients == ("Bộ KH&CN",)
 
 
 def test_a_document_without_a_header_states_nothing() -> None:
@@ -63,6 +64,32 @@ def test_a_document_without_a_header_states_nothing() -> None:
     )
     assert facts.number is None and facts.issued is None and facts.signer is None
     assert facts.legal_bases == () and facts.proposer is None
+
+
+def test_recipients_wrapped_and_in_two_columns() -> None:
+    facts = read_facts(
+        _parsed(
+            [
+                "Kính gửi:",
+                "- UBND huyện Mèo Vạc;",
+                "- UBND huyện Đồng Văn.",
+                "Căn cứ Kế hoạch số 9/KH-UBND ngày 02/01/2025 của UBND tỉnh;",
+                "1. Nội dung.",
+                "Nơi nhận:             KT. GIÁM ĐỐC",
+                "- Như trên;",
+                "- UBND các xã: Lũng Cú, Má Lé,",
+                "Sủng Là (huyện Đồng Văn);",
+                "- Lưu: VT.",
+                "PHÓ GIÁM ĐỐC",
+            ]
+        )
+    )
+    assert facts.recipients == (
+        "UBND huyện Mèo Vạc",
+        "UBND huyện Đồng Văn",
+        "Như trên",
+        "UBND các xã: Lũng Cú, Má Lé, Sủng Là (huyện Đồng Văn)",
+    )
 
 
 def test_a_number_the_opening_quotes_is_not_the_documents() -> None:
@@ -107,6 +134,7 @@ def assistant(services, tmp_path: Path):  # type: ignore[no-untyped-def]
             "Kế hoạch chuyển đổi số Vĩnh Long được ban hành theo đề nghị của cơ quan nào?",
             "Tờ trình số 12/TTr-SKHCN",
         ),
+        ("kh chuyển đổi số vĩnh long gửi tới những cơ quan nào", "Bộ KH&CN"),
     ],
 )
 def test_document_facts_are_answered(assistant, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]
@@ -118,6 +146,7 @@ def test_the_version_keeps_its_facts(services, assistant) -> None:  # type: igno
     doc = services.stores.versions.active_documents()[0]
     assert (doc.signer, doc.place, doc.issued) == ("Lê Văn An", "Vĩnh Long", "2026-02-03")
     assert len(doc.legal_bases) == 2
+    assert doc.recipients == ("Bộ KH&CN",)
 
 
 def _plan_lines(number: str, year: int, extra: list[str]) -> list[str]:

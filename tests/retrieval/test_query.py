@@ -92,3 +92,12 @@ def test_role_of_an_agency_in_its_tasks(gaz: Gazetteer):
 def test_a_year_of_tasks_is_a_period(gaz: Gazetteer):
     q = understand("Những nhiệm vụ nào có thời hạn trong năm 2026?", gaz, TODAY)
     assert q.period == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_topic_pairs_stay_within_a_clause(gaz: Gazetteer):
+    q = understand("Xã mình muốn làm tiêu chí thu gom rác qua Zalo: thuộc nhóm nào?", gaz, TODAY)
+    assert {"thu_gom", "gom_rac", "qua_zalo"} <= q.pairs
+    assert "zalo_thuoc" not in q.pairs  # across the colon
+    assert "minh" not in q.topic and "muon" not in q.topic  # words about the asker
+    q = understand("tiêu chí kiểm tra hệ thống của xã, một lần tính cho bao lâu", gaz, TODAY)
+    assert "xa_lan" not in q.pairs and "lau" not in q.topic
