@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from domain.agencies import agency_key
 from domain.text import fold
 from retrieval.lexical import LexicalIndex, analyse, expand_query
 from retrieval.query import Query
@@ -114,6 +115,7 @@ def best_sentence(
     """
     titles = titles or {}
     wants_quantity = wants_quantity_of(query)
+    agency = agency_key(query.frame.agency) if query.frame and query.frame.agency else ""
     best: tuple[float, Evidence] | None = None
     for rank, hit in enumerate(hits):
         units = [(hit.text, "")] if hit.record in ("task", "target") else units_with_leads(hit.text)
@@ -152,6 +154,8 @@ def best_sentence(
                 score += _QUANTITY_BONUS
             if hit.kind == "table_row" and _names_row(query, sentence):
                 score += _NAMED_ROW
+            if agency and f" {agency} " in f" {agency_key(window)} ":
+                score += _NAMED_ROW  # "Sở Tài chính có trách nhiệm gì": a line naming it
             role = _ROLE_WORDS.get(query.intent.value)
             if role and role in fold(window):
                 score += _QUANTITY_BONUS

@@ -203,6 +203,12 @@ class _Grammar:
         self.plan_year = re.compile(
             rf"\b{phrases_pattern(w['plan_words'])}\s+(?:so\s+)?(?:nam\s+)?$"
         )
+        # "trong kế hoạch chuyển đổi số năm 2026": a plan named with its year
+        self.plan_named = re.compile(
+            rf"(?:^\s*|\b{phrases_pattern(w['plan_references'])}\s+)(?:cac\s+)?"
+            rf"{phrases_pattern(w['plan_words'])}\b(?P<name>[^;?.]*)$"
+        )
+        self.deadline_cue = re.compile(rf"\b{phrases_pattern(w['deadline_cues'])}\b")
 
 
 @cache
@@ -235,7 +241,7 @@ def read_frame(
     agencies = tuple(gazetteer.find(text.text))
     periods = find_periods(text.text, today, anchor=anchor, year=year)
     # "kế hoạch năm 2025" names a plan, not a period
-    periods = [p for p in periods if not g.plan_year.search(folded[: p.span[0]])]
+    periods = [p for p in periods if not _names_a_plan(folded[: p.span[0]], g)]
     rest, rest_lower = folded, lower
     for p in reversed(periods):  # blanked out, keeping positions
         blank = " " * (p.span[1] - p.span[0])
@@ -299,6 +305,17 @@ def read_frame(
         document_kinds=_kinds_asked(folded, g),
         topic=topic,
     )
+
+
+def _names_a_plan(before: str, g: _Grammar) -> bool:
+    """Whether a year that follows ``before`` is part of a plan's name ("kế hoạch năm
+    2025", "trong kế hoạch chuyển đổi số 2026"), not a period asked about."""
+    if g.plan_year.search(before):
+        return True
+    m = g.plan_named.search(before)
+    if m is None:
+        return False
+    return not g.deadline_cue.search(m.group("name")) and len(m.group("name")) < 90
 
 
 def _kinds_asked(folded: str, g: _Grammar) -> tuple[str, ...]:

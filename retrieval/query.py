@@ -64,6 +64,8 @@ _QUESTION_PHRASES = (
     "cu the",
     "theo doi",
     "chiu trach nhiem",
+    "trach nhiem gi",
+    "co trach nhiem",
     "ke hoach",
     "thuc hien",
     "trien khai",

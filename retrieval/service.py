@@ -861,10 +861,10 @@ class Assistant:
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
         hits = self._candidates(query, scope)
-        evidence = self._compared_row(query, scope) or best_sentence(
-            query, hits, self._retriever.lexical, self._titles()
-        )
-        support = self.support(query, evidence) if evidence else 0.0
+        compared = self._compared_row(query, scope)
+        evidence = compared or best_sentence(query, hits, self._retriever.lexical, self._titles())
+        # a row picked by comparing the rows need not hold the question's words itself
+        support = self.support(query, evidence, own_words=not compared) if evidence else 0.0
         if evidence is None or support < self._tune.min_support:
             # no nearest-passage quote: the plans do not say, so nothing is cited
             return Answer(
@@ -927,10 +927,13 @@ class Assistant:
             table = " ".join(c.text for c in rows)
             context = f"{self._titles().get(first.document_id, '')} {first.heading} {table}"
             scored.append((coverage(topic, context, self._retriever.lexical, query.pairs), rows))
+        asks_province = bool(re.search(r"\b(?:tinh|tinh thanh|dia phuong) nao\b", query.folded))
         for cov, rows in sorted(scored, key=lambda s: -s[0]):
             if cov < self._tune.min_support:
                 break
             parsed = [(parse_row(c.text), c) for c in rows]
+            if asks_province and not any(r and provinces_in(r.label) for r, _ in parsed):
+                continue  # "tỉnh nào đứng đầu": rows of pillars do not name provinces
             picked = pick_row([r for r, _ in parsed if r], kind, query.years)
             if picked is not None:
                 chunk = next(c for r, c in parsed if r is picked[0])
@@ -941,7 +944,7 @@ class Assistant:
         tasks = self._records.tasks(TaskQuery(document_id=chunk.document_id))
         return next((t for t in tasks if t.number == chunk.number), None)
 
-    def support(self, query: Query, evidence: Evidence) -> float:
+    def support(self, query: Query, evidence: Evidence, *, own_words: bool = True) -> float:
         """How well ``evidence`` answers ``query`` (SEMANTICS §6), 0..1: the share of the
         question's topic it covers (read with its document's title and heading), lowered
         when it lacks the kind of fact asked or a year the question names, and 0 when a
@@ -960,8 +963,16 @@ class Assistant:
             return 0.0  # no fact crosses from one province's plan to another's
         if self._unknown_names(query):
             return 0.0  # a name no plan holds ("cyradar"): the plans do not say
+        if query.frame is not None and query.frame.agency:
+            # "Sở Tài chính có trách nhiệm gì": a passage that names it
+            known = self._known_agencies(self._versions.active_documents())
+            if agency_key(query.frame.agency) not in {agency_key(a) for a in known.find(window)}:
+                return 0.0
         if any(not re.search(rf"\b{re.escape(name)}\b", context) for name in self._names(query)):
             return 0.0  # a name a plan holds, but not this passage: it is about something else
+        own = coverage(query.topic, evidence.sentence, self._retriever.lexical, query.pairs)
+        if own_words and own < self._tune.min_own_coverage:
+            return 0.0
         score = evidence.coverage
         if not has_answer_type(query, evidence.sentence):
             score *= self._tune.missing_type_factor

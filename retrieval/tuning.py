@@ -24,6 +24,9 @@ class Tuning:
     # a time, an agency) or a year the question names.
     missing_type_factor: float = 0.4
     missing_year_factor: float = 0.0
+    # Share of the topic the evidence itself (without its title and heading) must cover: a
+    # line that only sits under the right title ("Số: 74/KH-UBND") answers nothing.
+    min_own_coverage: float = 0.1
     # A task must cover this much of the topic to answer a task question from its record.
     min_task_coverage: float = 0.3
     # A task record beats a prose sentence unless the sentence covers this much more.
@@ -65,6 +68,7 @@ class Tuning:
             "min_title_coverage",
             "missing_type_factor",
             "missing_year_factor",
+            "min_own_coverage",
             "min_task_coverage",
             "task_preference",
             "pick_coverage",

@@ -116,3 +116,18 @@ def test_frames_round_trip_through_json(gazetteer: Gazetteer) -> None:
 )
 def test_the_kind_of_paper_asked_about(question: str, kinds: tuple[str, ...], gazetteer: Gazetteer):
     assert read_frame(question, gazetteer, TODAY).document_kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "is_period"),
+    [
+        ("Sở Nội vụ chủ trì việc gì trong kế hoạch khoa học, công nghệ năm 2026?", False),
+        ("cong an tinh lam gi trong kh dich vu cong truc tuyen 2026", False),
+        ("Kế hoạch an toàn thông tin năm 2026 gồm những nhiệm vụ gì?", False),
+        ("trong kế hoạch 57, việc gì phải xong năm 2026", True),
+        ("Sở Y tế có nhiệm vụ nào hạn trong năm 2026", True),
+        ("theo kế hoạch, sở y tế phải hoàn thành những gì trong năm 2026", True),
+    ],
+)
+def test_a_year_in_a_plans_name_is_no_period(question: str, is_period: bool, gazetteer: Gazetteer):
+    assert (read_frame(question, gazetteer, TODAY).period is not None) == is_period

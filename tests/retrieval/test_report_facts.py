@@ -29,6 +29,8 @@ Phấn đấu đến năm 2028, cơ bản hình thành chính quyền số của
 - Mỗi người dân có danh tính số và tài khoản thanh toán điện tử.
 - Mỗi trạm y tế xã triển khai bệnh án điện tử và khám chữa bệnh từ xa.
 - Mỗi trường học triển khai học bạ số.
+IV. Tổ chức thực hiện.
+1. Sở Khoa học và Công nghệ: chủ trì vận hành Trung tâm IOC; tổng hợp báo cáo hằng quý.
 """
 
 
@@ -51,6 +53,7 @@ def assistant(services, tmp_path: Path):  # type: ignore[no-untyped-def]
         # the rows compared, not matched by their words
         ("Năm 2024 trụ cột nào của tỉnh có thứ hạng cao nhất?", "Xã hội số"),
         ("tru cot nao tut hang manh nhat", "Kinh tế số"),
+        ("Sở Khoa học và Công nghệ có trách nhiệm gì theo báo cáo?", "vận hành Trung tâm IOC"),
     ],
 )
 def test_answered(assistant, question: str, want: str) -> None:  # type: ignore[no-untyped-def]
@@ -64,6 +67,9 @@ def test_answered(assistant, question: str, want: str) -> None:  # type: ignore[
     [
         "Trung tâm IOC tiếp nhận bao nhiêu phản ánh năm 2020?",  # a year the report lacks
         "ai là giám đốc trung tâm IOC của tỉnh",  # a post the report never names
+        "Sở Xây dựng có trách nhiệm gì theo báo cáo?",  # an agency the report never names
+        "KẾ HOẠCH số mấy",  # a title line is no answer
+        "Tỉnh nào đứng đầu cả nước về xã hội số năm 2024?",  # the rows are pillars, not provinces
     ],
 )
 def test_refused(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
