@@ -74,6 +74,7 @@ class Frame:
     self_ref: bool = False  # "bên mình", "đơn vị mình": the asker's own agency
     document_facts: tuple[str, ...] = ()  # number, issued, signer, issuer, legal_bases, proposer
     document_kinds: tuple[str, ...] = ()  # "ke hoach", "cong van" …: the kinds of paper named
+    revised: bool = False  # "bản sửa đổi": the plan that replaces or amends another
     topic: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -119,6 +120,7 @@ class Frame:
             names_tasks=bool(data.get("names_tasks")),
             document_facts=tuple(data.get("document_facts", ())),
             document_kinds=tuple(data.get("document_kinds", ())),
+            revised=bool(data.get("revised")),
             topic=tuple(data.get("topic", ())),
         )
 
@@ -191,6 +193,7 @@ class _Grammar:
             for kind, words in w["document_kinds"].items()
         ]
         self.self_ref = re.compile(rf"\b{phrases_pattern(w['self_reference'])}\b")
+        self.revised = re.compile(rf"\b{phrases_pattern(w['revised_plan'])}\b")
         who = phrases_pattern(w["asks_who"])
         role_words = phrases_pattern(w["roles"]["lead"] + w["roles"]["coordinating"])
         self.asks_who = re.compile(
@@ -303,6 +306,7 @@ def read_frame(
         if "document_fact" in fields
         else (),
         document_kinds=_kinds_asked(folded, g),
+        revised=bool(g.revised.search(folded)),
         topic=topic,
     )
 

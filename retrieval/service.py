@@ -1067,6 +1067,10 @@ class Assistant:
         """Documents a question names ("NQ 57", "kế hoạch 312") or names the province of
         ("của tỉnh Gia Lai": that province's plans only, SEMANTICS §4); None means all."""
         named = self._named_scope(query, documents)
+        if query.frame is not None and query.frame.revised:
+            # "bản sửa đổi": the plans that replace or amend another; none, and nothing is
+            revising = [d for d in documents if documents[d].replaces]
+            named = [d for d in revising if named is None or d in named] or [_NO_DOCUMENT]
         provinces = set(provinces_in(query.text))
         if not provinces or not any(d.province for d in documents.values()):
             return named

@@ -185,3 +185,22 @@ def test_a_replaced_plan_is_marked_and_answers_from_it_say_so(services, tmp_path
     )
     assert answer.found and "35%" in answer.answer
     assert "thay thế" in answer.answer and "30/KH-UBND" in answer.answer
+    # "bản sửa đổi" asks the plan that replaces the other
+    revised = assistant.ask(
+        "theo bản sửa đổi, tỷ lệ doanh nghiệp bán hàng qua sàn thương mại điện tử là bao nhiêu"
+    )
+    assert revised.found and "36%" in revised.answer and "35%" not in revised.answer
+    assert revised.sources[0].document_id == docs["30/KH-UBND"].id
+
+
+def test_no_revised_plan_means_no_answer(services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.txt"
+    plan.write_text("\n".join(_plan_lines("12/KH-UBND", 2025, [])), "utf-8")
+    services.ingestor.ingest_file(plan)
+    assistant = make_container(
+        services, Settings(data_dir=tmp_path, today=date(2026, 5, 1))
+    ).assistant  # type: ignore[attr-defined]
+    answer = assistant.ask(
+        "bản sửa đổi đặt tỷ lệ doanh nghiệp bán hàng qua sàn thương mại điện tử bao nhiêu"
+    )
+    assert not answer.found
