@@ -218,6 +218,9 @@ def _bases(lines: list[str]) -> tuple[str, ...]:
 
 def _proposer(lines: list[str]) -> str | None:
     for paragraph in _paragraphs(lines):
+        # "…tại Tờ trình số 346/TTr-SKHCN ngày 19/02/2025; ý kiến của …": the proposal ends
+        # where the other opinions start
+        paragraph = paragraph.split(";")[0]
         if m := _PROPOSER.search(paragraph):
             who = m.group("who").rstrip(" ,;.")
             paper = m.group("paper")

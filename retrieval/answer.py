@@ -71,7 +71,8 @@ def _names_row(query: Query, row: str) -> bool:
     """Whether every word of a table row's label ("Nhận thức số — …") is in the question."""
     label, dash, _ = row.partition(" — ")
     words = [w for w in analyse(label) if "_" not in w]
-    return bool(dash) and bool(words) and set(words) <= set(query.topic)
+    asked = set(re.findall(r"[a-z0-9]+", query.folded))  # function words too: "nhân lực số"
+    return bool(dash) and bool(words) and set(words) <= asked
 
 
 def coverage(
@@ -224,10 +225,12 @@ def _names_acronyms(query: Query, text: str) -> bool:
 
 
 def names_task_number(query: Query, text: str) -> bool:
-    """ "nhiệm vụ 99" is answered only by text that numbers a task so, not by a "99%"."""
+    """ "nhiệm vụ 99" is answered only by text that numbers a task so, not by a "99%";
+    "tiêu chí số 6" by a row numbered 6 ("Chỉ tiêu 6: …")."""
     if not query.task_number:
         return True
-    pattern = rf"\bnhiem vu (?:so )?{query.task_number}\b"
+    number = query.task_number.lstrip("0") or "0"
+    pattern = rf"\b(?:nhiem vu|chi tieu|tieu chi|nv) (?:so )?0*{number}\b"
     return bool(re.search(pattern, fold(text).replace("đ", "d")))
 
 
@@ -239,6 +242,15 @@ def _post_pattern() -> re.Pattern[str]:
         rf"\bai\s+(?:la|lam|dang la|giu chuc)?\s*(?P<a>{posts})\b"
         rf"|\b(?P<b>{posts})\s+(?:\w+\s+){{0,8}}?(?:la ai|ten gi|ten la gi|la ong nao|la ba nao)\b"
     )
+
+
+@cache
+def _rank_cues() -> tuple[str, ...]:
+    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    return tuple(raw["asks_rank"]["phrases"])
+
+
+_RANK_VALUE = re.compile(r"\b(?:thu|hang|top|nhom)\s*0*\d+|\b\d+\s*/\s*\d{2}\b")
 
 
 @cache
@@ -309,6 +321,8 @@ def has_answer_type(query: Query, text: str) -> bool:
         return all(pattern.search(text) for pattern in kinds)
     if _asks(query, _name_cues()):
         return _gives_name(query, text)
+    if _asks(query, _rank_cues()):  # "xếp thứ mấy": a rank, not any figure
+        return bool(_RANK_VALUE.search(fold(text).replace("đ", "d")))
     if post := asked_post(query):
         return post in fold(text).replace("đ", "d")  # a person is named by the post held
     if _asks(query, _TIME_CUES):

@@ -10,12 +10,14 @@ a new frame.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
 from domain.periods import find_periods
+from domain.text import fold
 from retrieval.frames import TASK_FIELDS, Frame
 
 __all__ = ["Item", "State", "Step", "own_topic", "resolve"]
@@ -52,6 +54,10 @@ class State:
     shown: int = 0  # how many of ``listed`` the answers have shown so far
     pending: Frame | None = None  # asked back about: the fields still wanted
     user_agency: str | None = None  # who is asking, when they said it ("bên mình")
+    # the last question answered from a passage or a target row, and what it showed:
+    # "chỉ tiêu bao nhiêu?", "còn tiêu chí 11?" go on from there
+    passage_question: str | None = None
+    passage_text: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,12 +68,15 @@ class State:
             "shown": self.shown,
             "pending": self.pending.to_json() if self.pending else None,
             "user_agency": self.user_agency,
+            "passage_question": self.passage_question,
+            "passage_text": self.passage_text,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> State:
         if not data or "items" not in data:
             return cls(user_agency=(data or {}).get("user_agency"))
+        passage = data.get("passage_question"), data.get("passage_text")
 
         def frame(key: str) -> Frame | None:
             return Frame.from_json(data[key]) if data.get(key) else None
@@ -80,6 +89,8 @@ class State:
             shown=int(data.get("shown", 0)),
             pending=frame("pending"),
             user_agency=data.get("user_agency"),
+            passage_question=passage[0],
+            passage_text=passage[1],
         )
 
 
@@ -176,6 +187,43 @@ def resolve(
             # "thế địa điểm ở đâu?": something else about the tasks just shown
             return Step("tasks", replace(frame, fields=frozenset({"other"})), state.items)
     return Step("new", frame)
+
+
+_NUMBERED = re.compile(
+    r"\b(nhiệm vụ|nhiem vu|chỉ tiêu|chi tieu|tiêu chí|tieu chi|nv)(\s+(?:số|so)\s*|\s+)(\d{1,3})\b",
+    re.IGNORECASE,
+)
+
+
+def passage_follow_up(
+    frame: Frame, topic: list[str], state: State, question: str
+) -> tuple[str, str] | None:
+    """The question a follow-up of a passage answer stands for, and the question later
+    follow-ups go on from; None when it is not one.
+
+    After "Tiêu chí số 6 nhóm kinh tế số là gì?" was answered from a row: "chỉ tiêu bao
+    nhiêu?", "bắt buộc không?" (at least half of its words are the shown row's, or it has
+    none) ask the same question again; "còn tiêu chí 11?" asks it of row 11.
+    """
+    if not state.passage_question or state.items or frame.agency or frame.period:
+        return None
+    last = state.passage_question
+    asked = _NUMBERED.search(question)
+    if asked is not None:
+        if not _NUMBERED.search(last):
+            return None
+        # "còn tiêu chí 11?": the last question about row 11
+        number = asked.group(3)
+        other = _NUMBERED.sub(lambda m: f"{m.group(1)}{m.group(2)}{number}", last, count=1)
+        return other, other
+    shown = fold(state.passage_text or "").replace("đ", "d")
+    held = sum(bool(re.search(rf"\b{re.escape(w)}\b", shown)) for w in topic)
+    # "bắt buộc hay mở rộng?": half its words are the row's; "bắt buộc không?": a short
+    # yes/no question is about what was just shown
+    yes_no = frame.yes_no or "confirm" in frame.fields
+    if 2 * held >= len(topic) or (yes_no and len(topic) <= 2):
+        return f"{last} {question}", last
+    return None
 
 
 def _with_confirm(frame: Frame, fields: frozenset[str]) -> frozenset[str]:

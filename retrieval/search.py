@@ -140,6 +140,21 @@ class HybridRetriever:
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         return [replace(self._chunks[key], score=score) for key, score in fused[:k]]
 
+    def numbered_records(
+        self, number: str, documents: Sequence[str] | None = None
+    ) -> list[ChunkHit]:
+        """Task and target rows of the active versions numbered ``number`` ("tiêu chí số 6")."""
+        versions = set(self.refresh())
+        wanted = number.lstrip("0") or "0"
+        return [
+            c
+            for c in self._chunks.values()
+            if c.record in ("task", "target")
+            and (c.number.lstrip("0") or "0") == wanted
+            and f"{c.document_id}@{c.version}" in versions
+            and (not documents or c.document_id in documents)
+        ]
+
     def value_tables(self, documents: Sequence[str] | None = None) -> list[list[ChunkHit]]:
         """The rows of each table of values (rankings, figures by pillar) of the active
         versions, table by table; closing total rows left out."""

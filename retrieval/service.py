@@ -22,7 +22,7 @@ from retrieval.answer import (
     names_task_number,
     trim,
 )
-from retrieval.dialogue import State, Step, own_topic, resolve
+from retrieval.dialogue import State, Step, own_topic, passage_follow_up, resolve
 from retrieval.frames import Frame
 from retrieval.lexical import knows_phrase
 from retrieval.llm import ChatModel
@@ -150,6 +150,15 @@ class Assistant:
             query = with_frame(query, replace(query.frame, agency=own, agencies=(own,)))
         frame = query.frame
         assert frame is not None
+        own_words = own_topic(query.topic, query.task_number)
+        base = query.text
+        if again := passage_follow_up(frame, own_words, state, query.text):
+            # "chỉ tiêu bao nhiêu?" after a passage answer: the same question, asked again
+            query = understand(again[0], known, self._today())
+            base = again[1]
+            scope = self._document_scope(query, documents)
+            frame = query.frame
+            assert frame is not None
         step = resolve(
             frame,
             own_topic(query.topic, query.task_number),
@@ -159,7 +168,7 @@ class Assistant:
         )
         answer = self._handlers[step.kind](step, query, scope, titles, state)
         if conversation_id:
-            after = _next_state(state, step, answer)
+            after = _next_state(state, step, answer, base)
             after.user_agency = state.user_agency
             self._conversations.save(conversation_id, after.to_json())
         return answer
@@ -478,6 +487,9 @@ class Assistant:
             if best is None or score > best[0]:
                 best = (score, task, hit, cov)
         if best and best[3] >= self._tune.min_task_coverage:
+            text = fold(best[1].indexed_text()).replace("đ", "d")
+            if any(not re.search(rf"\b{re.escape(n)}\b", text) for n in self._names(query)):
+                return None, None, 0.0  # "… ứng dụng Bluezone": a name the task does not hold
             return best[1], best[2], best[3]
         return None, None, 0.0
 
@@ -857,6 +869,10 @@ class Assistant:
         merged = {hit.id: hit for hit in hits}
         for hit in units:
             merged.setdefault(hit.id, hit)
+        if query.task_number:
+            # "tiêu chí số 6 nhóm kinh tế số": the rows so numbered, whatever the search found
+            for hit in self._retriever.numbered_records(query.task_number, scope):
+                merged.setdefault(hit.id, hit)
         return list(merged.values())
 
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
@@ -976,7 +992,11 @@ class Assistant:
         score = evidence.coverage
         if not has_answer_type(query, evidence.sentence):
             score *= self._tune.missing_type_factor
-        if not all(year in f"{window} {about}" for year in query.years):
+        stated = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", evidence.sentence))
+        if not all(year in f"{window} {about}" for year in query.years) or (
+            stated and query.years and not stated & set(query.years)
+        ):
+            # a sentence about 2022 does not answer "năm 2023", whatever its plan's title says
             score *= self._tune.missing_year_factor
         return score
 
@@ -987,7 +1007,8 @@ class Assistant:
         return [
             w
             for w in own_topic(query.topic)
-            if len(w) >= letters and not knows_phrase(w) and not vietnamese_syllable(w)
+            if (len(w) >= letters and not knows_phrase(w) and not vietnamese_syllable(w))
+            or _MODEL_NAME.fullmatch(w)
         ]
 
     def _unknown_names(self, query: Query) -> list[str]:
@@ -1096,6 +1117,8 @@ class Assistant:
 
 
 _NO_DOCUMENT = "\x00"  # a scope that holds no document
+# a word of digits and letters names a model or a generation ("5g", "h5n1", "iso27001")
+_MODEL_NAME = re.compile(r"(?=\w*\d)(?=\w*[a-z])\w{2,}")
 _TASK_INTENTS = (Intent.DEADLINE, Intent.LEAD, Intent.COORDINATING, Intent.OUTPUT)
 _ROLE_TEXT = {"lead": "chủ trì", "coordinating": "phối hợp", "any": "tham gia"}
 # The order several asked fields are answered in.
@@ -1167,7 +1190,7 @@ def _sources(hits: Sequence[ChunkHit], titles: dict[str, str], limit: int) -> li
 _LIST_INTENTS = frozenset({"due", "agency_tasks", "task_list", "page"})
 
 
-def _next_state(state: State, step: Step, answer: Answer) -> State:
+def _next_state(state: State, step: Step, answer: Answer, question: str) -> State:
     """The conversation after this turn: a refused turn changes nothing (unless it asked
     back), a list becomes the list follow-ups refer to."""
     if not answer.found:
@@ -1182,4 +1205,9 @@ def _next_state(state: State, step: Step, answer: Answer) -> State:
     if step.kind == "tasks":
         return replace(state, frame=step.frame, items=items, pending=None)
     # a question of its own: a task or a passage; nothing is dragged from before
+    if not items and answer.sources:
+        # a passage or a row: what follow-ups of it go on from
+        return State(
+            step.frame, items, passage_question=question, passage_text=answer.sources[0].text
+        )
     return State(step.frame, items)

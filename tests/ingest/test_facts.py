@@ -66,6 +66,20 @@ def test_a_document_without_a_header_states_nothing() -> None:
     assert facts.legal_bases == () and facts.proposer is None
 
 
+def test_the_proposal_ends_where_other_opinions_start() -> None:
+    facts = read_facts(
+        _parsed(
+            [
+                "KẾ HOẠCH",
+                "Theo đề nghị của Sở Y tế tại Tờ trình số 7/TTr-SYT ngày 02/01/2026; ý kiến của",
+                "Sở Tài chính tại Công văn số 88/STC-NS ngày 05/01/2026,",
+                "I. MỤC TIÊU",
+            ]
+        )
+    )
+    assert facts.proposer == "Sở Y tế (Tờ trình số 7/TTr-SYT ngày 02/01/2026)"
+
+
 def test_recipients_wrapped_and_in_two_columns() -> None:
     facts = read_facts(
         _parsed(

@@ -107,6 +107,12 @@ def test_a_long_lead_keeps_its_start_and_its_end():
             "- Cổng dịch vụ công của tỉnh (HaTinh eGov) đã vận hành.",
             "- Cổng dịch vụ công của tỉnh đã vận hành ổn định.",
         ),
+        # a rank, not any figure
+        (
+            "Chỉ số DTI của tỉnh xếp thứ mấy cả nước?",
+            "Năm 2024, tỉnh xếp thứ 12/63 tỉnh, thành phố.",
+            "Năm 2024, chỉ số DTI của tỉnh đạt 0,45 điểm.",
+        ),
         # "tổng kinh phí … bao nhiêu" is answered by money, not by a task's number or year
         (
             "Tổng kinh phí cho đề án bệnh án điện tử là bao nhiêu?",

@@ -132,3 +132,30 @@ def test_the_table_has_both_registers(informal: bool) -> None:
     lines = (ROOT / "tests" / "cases" / "followups.jsonl").read_text("utf-8").splitlines()
     rows = [json.loads(x) for x in lines if x.strip()]
     assert sum(r["informal"] is informal for r in rows) >= len(rows) * 0.4
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "asked"),
+    [
+        ("chỉ tiêu bao nhiêu?", "Tiêu chí số 6 nhóm kinh tế số là gì chỉ tiêu bao nhiêu"),
+        ("bat buoc khong?", "Tiêu chí số 6 nhóm kinh tế số là gì bat buoc khong"),
+        ("còn tiêu chí 11?", "Tiêu chí số 11 nhóm kinh tế số là gì"),
+        ("DTI là gì?", None),  # a question of its own
+        ("Sở Y tế chủ trì những nhiệm vụ nào?", None),
+    ],
+)
+def test_follow_ups_of_a_passage_answer(follow_up: str, asked: str | None) -> None:
+    from domain.agencies import Gazetteer
+    from retrieval.dialogue import State, own_topic, passage_follow_up
+    from retrieval.query import understand
+
+    state = State(
+        passage_question="Tiêu chí số 6 nhóm kinh tế số là gì",
+        passage_text="Chỉ tiêu 6: Tỷ lệ hộ kinh doanh nộp thuế điện tử. Mục tiêu: 90%. Tiêu chí bắt buộc.",
+    )
+    query = understand(follow_up, Gazetteer.load(), date(2026, 11, 23))
+    assert query.frame is not None
+    got = passage_follow_up(
+        query.frame, own_topic(query.topic, query.task_number), state, query.text
+    )
+    assert (got[0] if got else None) == asked

@@ -24,6 +24,7 @@ II. Kết quả vận hành.
 - Duy trì hoạt động của Trung tâm điều hành thông minh (IOC) tỉnh, kết nối camera giám sát
 giao thông và các hệ thống chuyên ngành.
 - Từ đầu năm đến nay, đã tiếp nhận và xử lý 12.345 phản ánh của người dân.
+- Mạng 5G đã phủ sóng 45% dân số của tỉnh.
 III. Định hướng thời gian tới.
 Phấn đấu đến năm 2028, cơ bản hình thành chính quyền số của tỉnh. Cụ thể:
 - Mỗi người dân có danh tính số và tài khoản thanh toán điện tử.
@@ -54,6 +55,7 @@ def assistant(services, tmp_path: Path):  # type: ignore[no-untyped-def]
         ("Năm 2024 trụ cột nào của tỉnh có thứ hạng cao nhất?", "Xã hội số"),
         ("tru cot nao tut hang manh nhat", "Kinh tế số"),
         ("Sở Khoa học và Công nghệ có trách nhiệm gì theo báo cáo?", "vận hành Trung tâm IOC"),
+        ("mạng 5G phủ sóng bao nhiêu phần trăm dân số", "45%"),
     ],
 )
 def test_answered(assistant, question: str, want: str) -> None:  # type: ignore[no-untyped-def]
@@ -70,6 +72,8 @@ def test_answered(assistant, question: str, want: str) -> None:  # type: ignore[
         "Sở Xây dựng có trách nhiệm gì theo báo cáo?",  # an agency the report never names
         "KẾ HOẠCH số mấy",  # a title line is no answer
         "Tỉnh nào đứng đầu cả nước về xã hội số năm 2024?",  # the rows are pillars, not provinces
+        "mạng 6G phủ sóng bao nhiêu phần trăm dân số",  # a generation the report never names
+        "Năm 2022 trụ cột xã hội số xếp thứ mấy?",  # the table gives 2023 and 2024
     ],
 )
 def test_refused(assistant, question: str) -> None:  # type: ignore[no-untyped-def]
