@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.errors import CorruptFileError, EmptyDocumentError, UnsupportedFileError
-from domain.text import nfc, normalise_space
+from domain.text import fold, nfc, normalise_space, vietnamese_syllable
 
 __all__ = ["Line", "ParsedDocument", "RealTable", "load_file", "read_bytes", "sniff_kind"]
 
@@ -66,15 +67,56 @@ def sniff_kind(data: bytes, name: str = "") -> str:
         except zipfile.BadZipFile as exc:
             raise CorruptFileError(name, "tệp nén hỏng, không đọc được") from exc
         raise UnsupportedFileError(name, "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnsupportedFileError(
-            name, "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)"
-        ) from exc
-    if "\x00" in text:
+    if "\x00" in decode_text(data, name):
         raise UnsupportedFileError(name, "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)")
     return "txt"
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# A text read in a guessed encoding is taken when this share of its words are Vietnamese
+# syllables or plain ASCII words.
+_PLAUSIBLE = 0.9
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """A text file's content: UTF-8 or UTF-16/32 with a byte order mark, or Windows-1258
+    (tone marks as combining characters, composed here); any other encoding is refused.
+
+    :raises UnsupportedFileError: the encoding is none of those.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise UnsupportedFileError(name, f"tệp văn bản hỏng ({encoding})") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = nfc(data.decode("cp1258"))
+    except UnicodeDecodeError:
+        text = ""
+    words = re.findall(r"[^\W\d_]+", text)
+    if words and sum(_plausible(w) for w in words) >= _PLAUSIBLE * len(words):
+        return text
+    raise UnsupportedFileError(
+        name,
+        "không nhận ra bảng mã của tệp văn bản (nhận UTF-8, UTF-16 và Windows-1258; các bảng mã"
+        " cũ như TCVN3, VNI chưa hỗ trợ): hãy lưu lại tệp dưới dạng Unicode UTF-8",
+    )
+
+
+def _plausible(word: str) -> bool:
+    folded = fold(word).replace("đ", "d")
+    return word.isascii() or (folded.isascii() and vietnamese_syllable(folded))
 
 
 def read_bytes(path: Path) -> bytes:
@@ -90,7 +132,7 @@ def load_file(path: Path, data: bytes | None = None) -> ParsedDocument:
 
     :param path: the file (its name is used in errors); read unless ``data`` is given.
     :param data: the file's bytes, when already in memory (uploads).
-    :raises UnsupportedFileError: not PDF, DOCX or UTF-8 text.
+    :raises UnsupportedFileError: not PDF, DOCX or text in a known encoding.
     :raises CorruptFileError: damaged or encrypted.
     :raises EmptyDocumentError: no text could be extracted (e.g. a scanned PDF).
     """
@@ -103,7 +145,7 @@ def load_file(path: Path, data: bytes | None = None) -> ParsedDocument:
     elif kind == "docx":
         doc = _load_docx(name, data)
     else:
-        doc = ParsedDocument(source=name, kind="txt", lines=_clean_lines(data.decode("utf-8")))
+        doc = ParsedDocument(source=name, kind="txt", lines=_clean_lines(decode_text(data, name)))
     if not any(line.text.strip() for line in doc.lines) and not doc.tables:
         raise EmptyDocumentError(name, "không có nội dung văn bản (có thể là bản scan)")
     return doc
