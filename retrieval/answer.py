@@ -104,6 +104,7 @@ def best_sentence(
     hits: Sequence[ChunkHit],
     lexical: LexicalIndex,
     titles: dict[str, str] | None = None,
+    typed_floor: float | None = None,
 ) -> Evidence | None:
     """The sentence among ``hits`` that best answers ``query``.
 
@@ -112,12 +113,18 @@ def best_sentence(
     nhiêu" is answered by "Kinh tế số chiếm 10% GRDP" under that plan's title).
 
     :param titles: document id -> title, for that context.
+    :param typed_floor: a sentence holding the kind of fact asked (a percentage, a rank) is
+        preferred to any without it when it covers at least this much of the topic.
     :returns: None when there is no hit.
     """
     titles = titles or {}
     wants_quantity = wants_quantity_of(query)
     agency = agency_key(query.frame.agency) if query.frame and query.frame.agency else ""
     best: tuple[float, Evidence] | None = None
+    best_typed: tuple[float, Evidence] | None = None
+    # a figure, a rank, a name, a number and date: kinds a nearby sentence rarely holds by
+    # chance (an agency is named almost everywhere)
+    asks_value = wants_quantity or _asks(query, _rank_cues()) or _asks(query, _name_cues())
     for rank, hit in enumerate(hits):
         units = [(hit.text, "")] if hit.record in ("task", "target") else units_with_leads(hit.text)
         sentences = [unit for unit, _ in units]
@@ -145,7 +152,8 @@ def best_sentence(
                 context = f"{context} {sentences[i - 1]}"
             cov = coverage(query.topic, f"{context} {window}", lexical, query.pairs)
             score = cov + _RANK_PRIOR / (rank + 1)
-            if not has_answer_type(query, window):
+            typed = has_answer_type(query, window)
+            if not typed:
                 score -= _MISSING_TYPE
             if not names_task_number(query, window):
                 score -= _MISSING_TYPE
@@ -166,6 +174,12 @@ def best_sentence(
                 score -= 0.3
             if best is None or score > best[0]:
                 best = (score, Evidence(window, hit, cov))
+            fits = typed and asks_value and names_task_number(query, window)
+            if fits and typed_floor is not None and cov >= typed_floor:
+                if best_typed is None or score > best_typed[0]:
+                    best_typed = (score, Evidence(window, hit, cov))
+    if best_typed is not None:
+        return best_typed[1]
     return best[1] if best else None
 
 

@@ -878,7 +878,9 @@ class Assistant:
     def _free_text(self, query: Query, scope: list[str] | None, titles: dict[str, str]) -> Answer:
         hits = self._candidates(query, scope)
         compared = self._compared_row(query, scope)
-        evidence = compared or best_sentence(query, hits, self._retriever.lexical, self._titles())
+        evidence = compared or best_sentence(
+            query, hits, self._retriever.lexical, self._titles(), self._tune.min_support
+        )
         # a row picked by comparing the rows need not hold the question's words itself
         support = self.support(query, evidence, own_words=not compared) if evidence else 0.0
         if evidence is None or support < self._tune.min_support:
