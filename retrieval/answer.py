@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from domain.agencies import agency_key
 from domain.text import fold
-from retrieval.lexical import LexicalIndex, analyse, expand_query
+from retrieval.lexical import LexicalIndex, analyse, expand_query, lexicon
 from retrieval.query import Query
 from retrieval.units import is_boilerplate, units_with_leads
 from stores.vectors import ChunkHit
@@ -195,14 +193,14 @@ _ROLE_WORDS = {"lead_agency": "chu tri", "coordinating": "phoi hop"}
 @cache
 def _measures() -> dict[str, tuple[str, ...]]:
     """Counted noun -> the units a figure answering "bao nhiêu <noun>" may carry."""
-    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    raw = lexicon()
     return {k: tuple(v) for k, v in raw["measures"].items() if not k.startswith("_")}
 
 
 @cache
 def _measured() -> dict[str, str]:
     """A phrase naming what a figure measures ("kinh phí") -> its key in ``_measures``."""
-    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    raw = lexicon()
     return {k: str(v) for k, v in raw["measured"].items() if not k.startswith("_")}
 
 
@@ -250,7 +248,7 @@ def names_task_number(query: Query, text: str) -> bool:
 
 @cache
 def _post_pattern() -> re.Pattern[str]:
-    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    raw = lexicon()
     posts = "|".join(sorted(map(re.escape, raw["positions"]["words"]), key=len, reverse=True))
     return re.compile(
         rf"\bai\s+(?:la|lam|dang la|giu chuc)?\s*(?P<a>{posts})\b"
@@ -260,7 +258,7 @@ def _post_pattern() -> re.Pattern[str]:
 
 @cache
 def _rank_cues() -> tuple[str, ...]:
-    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    raw = lexicon()
     return tuple(raw["asks_rank"]["phrases"])
 
 
@@ -269,7 +267,7 @@ _RANK_VALUE = re.compile(r"\b(?:thu|hang|top|nhom)\s*0*\d+|\b\d+\s*/\s*\d{2}\b")
 
 @cache
 def _name_cues() -> tuple[str, ...]:
-    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    raw = lexicon()
     return tuple(raw["asks_name"]["phrases"])
 
 

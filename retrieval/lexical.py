@@ -6,20 +6,31 @@ import json
 import math
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import bm25s
 import numpy as np
 
 from domain.text import folded_tokens
 
-__all__ = ["LexicalIndex", "SYNONYMS", "analyse", "expand_query", "knows_phrase"]
+__all__ = ["LexicalIndex", "SYNONYMS", "analyse", "expand_query", "knows_phrase", "lexicon"]
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    """``retrieval/data/lexicon.json``: synonyms, acronyms, measures and the words that ask
+    for a kind of fact, read once."""
+    data: dict[str, Any] = json.loads(
+        resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8")
+    )
+    return data
 
 
 def _load_lexicon() -> dict[str, tuple[str, ...]]:
     """Phrase -> the phrases that mean the same, from ``retrieval/data/lexicon.json``."""
-    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    raw = lexicon()
     groups: list[list[str]] = [list(g) for g in raw["groups"]]
     groups += [[short, long] for short, long in raw["acronyms"].items()]
     table: dict[str, set[str]] = {}

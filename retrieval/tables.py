@@ -10,14 +10,13 @@ that is a rank ("Hạng 8/63", "thứ 3") is better when smaller; any other figu
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from domain.text import fold
+from retrieval.lexical import lexicon
 
 __all__ = ["Row", "comparison_asked", "parse_row", "pick_row"]
 
@@ -42,7 +41,7 @@ def parse_row(text: str) -> Row | None:
 
 @cache
 def _comparisons() -> tuple[tuple[str, str], ...]:
-    raw = json.loads(resources.files("retrieval").joinpath("data/lexicon.json").read_text("utf-8"))
+    raw = lexicon()
     pairs = [
         (phrase, kind)
         for kind, phrases in raw["superlatives"].items()
