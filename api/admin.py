@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import secrets
+import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -22,7 +26,7 @@ from stores import Job, JobStore
 __all__ = ["IngestJobs", "router"]
 
 # An admin token shorter than this leaves the admin endpoints off (easily guessed).
-MIN_TOKEN_CHARS = 12
+MIN_TOKEN_CHARS = 24
 # How long an upload request waits for its ingest before answering 202 with a job id.
 WAIT_SECONDS = 20.0
 _STATUS_BY_KIND = {"unsupported": 415, "corrupt": 422, "empty": 422, "ingest": 422}
@@ -78,8 +82,51 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 JobsDep = Annotated[IngestJobs, Depends(get_jobs)]
 
 
-def require_admin(c: ContainerDep, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Check ``Authorization: Bearer <PLANBOT_ADMIN_TOKEN>``."""
+class FailedAttempts:
+    """Wrong admin tokens per client within a sliding window: past the limit, the client is
+    refused (429) until its oldest failure leaves the window."""
+
+    def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic):
+        self._limit, self._window, self._clock = limit, window_s, clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str) -> deque[float]:
+        now = self._clock()
+        times = self._failures.setdefault(client, deque())
+        while times and now - times[0] >= self._window:
+            times.popleft()
+        return times
+
+    def retry_after(self, client: str) -> int | None:
+        """Seconds the client must wait, or None when it may try."""
+        with self._lock:
+            times = self._recent(client)
+            if len(times) < self._limit:
+                return None
+            return max(1, math.ceil(self._window - (self._clock() - times[0])))
+
+    def record(self, client: str) -> None:
+        with self._lock:
+            self._recent(client).append(self._clock())
+            if len(self._failures) > 10_000:  # a flood of addresses: keep memory bounded
+                self._failures = {k: v for k, v in self._failures.items() if v}
+
+
+def _failed_attempts(request: Request, c: Container) -> FailedAttempts:
+    state = request.app.state
+    if getattr(state, "admin_failures", None) is None:
+        state.admin_failures = FailedAttempts(
+            c.settings.admin_max_failures, c.settings.admin_failure_window_s
+        )
+    return state.admin_failures  # type: ignore[no-any-return]
+
+
+def require_admin(
+    request: Request, c: ContainerDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """Check ``Authorization: Bearer <PLANBOT_ADMIN_TOKEN>``; a client that sent too many
+    wrong tokens is refused for a while (429 with Retry-After)."""
     token = c.settings.admin_token.get_secret_value() if c.settings.admin_token else ""
     if not token:
         raise HTTPException(
@@ -91,10 +138,19 @@ def require_admin(c: ContainerDep, authorization: Annotated[str | None, Header()
             f"Chức năng quản trị đang tắt: PLANBOT_ADMIN_TOKEN quá ngắn (cần ít nhất "
             f"{MIN_TOKEN_CHARS} ký tự).",
         )
+    client = request.client.host if request.client else "unknown"
+    attempts = _failed_attempts(request, c)
+    if (wait := attempts.retry_after(client)) is not None:
+        raise HTTPException(
+            429,
+            f"Nhập sai mã quản trị quá nhiều lần; hãy thử lại sau {wait} giây.",
+            headers={"Retry-After": str(wait)},
+        )
     scheme, _, given = (authorization or "").partition(" ")
     # bytes: a header with non-ASCII characters is simply wrong, never a server error
     same = secrets.compare_digest(given.strip().encode("utf-8", "replace"), token.encode())
     if scheme.lower() != "bearer" or not same:
+        attempts.record(client)
         raise HTTPException(
             401,
             "Thiếu hoặc sai mã quản trị (Authorization: Bearer <token>).",

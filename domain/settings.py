@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     admin_token: SecretStr | None = None
     max_upload_mb: int = Field(default=25, gt=0)
+    # Wrong admin tokens a client may send within the window before it gets 429 for the rest
+    # of the window.
+    admin_max_failures: int = Field(default=10, gt=0)
+    admin_failure_window_s: int = Field(default=300, gt=0)
     # Conversations not touched for this many days are forgotten when the server starts.
     conversation_days: int = Field(default=30, gt=0)
     today: date | None = None

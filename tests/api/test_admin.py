@@ -14,7 +14,7 @@ from domain.settings import Settings
 from tests.conftest import make_container
 from tests.plans import write_docx, write_encrypted_pdf, write_pdf, write_textless_pdf
 
-TOKEN = "s3cret-admin"
+TOKEN = "s3cret-admin-token-of-24-chars"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -206,3 +206,30 @@ def test_tokens_are_checked_strictly(services, tmp_path: Path) -> None:
     with make_client(services, tmp_path, admin_token="x") as client:
         refused = client.delete("/documents/x", headers={"Authorization": "Bearer x"})
         assert refused.status_code == 403 and "quá ngắn" in refused.json()["detail"]
+
+
+def test_wrong_tokens_are_throttled(services, tmp_path: Path) -> None:
+    with make_client(services, tmp_path, admin_token=TOKEN, admin_max_failures=3) as client:
+        wrong = {"Authorization": "Bearer not-the-token"}
+        for _ in range(3):
+            assert client.delete("/documents/x", headers=wrong).status_code == 401
+        throttled = client.delete("/documents/x", headers=wrong)
+        assert throttled.status_code == 429
+        assert int(throttled.headers["Retry-After"]) > 0
+        assert "thử lại sau" in throttled.json()["detail"]
+        # the client waits out the window before it is heard again, right token or not
+        assert client.delete("/documents/x", headers=AUTH).status_code == 429
+
+
+def test_the_throttle_window_slides() -> None:
+    from api.admin import FailedAttempts
+
+    now = [0.0]
+    attempts = FailedAttempts(2, 60, clock=lambda: now[0])
+    attempts.record("a")
+    attempts.record("a")
+    assert attempts.retry_after("a") == 60 and attempts.retry_after("b") is None
+    now[0] = 59.5
+    assert attempts.retry_after("a") == 1
+    now[0] = 60.0
+    assert attempts.retry_after("a") is None

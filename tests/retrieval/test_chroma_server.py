@@ -106,7 +106,7 @@ def test_api_over_a_chroma_server_that_dies(tmp_path: Path) -> None:
         data_dir=tmp_path / "data",
         chroma_host="127.0.0.1",
         chroma_port=port,
-        admin_token="chroma-test-token",
+        admin_token="chroma-test-admin-token-24+",
         today=date(2025, 9, 10),
     )
     question = {"question": "Hạn xây dựng kế hoạch phát triển hạ tầng số là khi nào?"}
@@ -115,7 +115,7 @@ def test_api_over_a_chroma_server_that_dies(tmp_path: Path) -> None:
             plan = write_docx(tmp_path / "plan.docx")
             added = client.post(
                 "/documents",
-                headers={"Authorization": "Bearer chroma-test-token"},
+                headers={"Authorization": "Bearer chroma-test-admin-token-24+"},
                 files={"file": ("plan.docx", plan.read_bytes(), "x")},
             )
             assert added.status_code == 200, added.text
