@@ -107,7 +107,7 @@ _OPENING = re.compile(r"^\s*(?:Căn cứ|Thực hiện|Theo đề nghị|Kính g
 
 def _header(lines: list[str]) -> list[str]:
     """The header's lines: up to the opening ("Căn cứ", "Kính gửi", the first heading). A
-    number the body quotes ("ý kiến … tại Công văn số 163/STTTT …") is not the document's."""
+    number the body quotes ("ý kiến … tại Công văn số 88/STC-NS …") is not the document's."""
     head = lines[:_HEAD_LINES]
     for i, line in enumerate(head):
         if _OPENING.match(line):
@@ -218,7 +218,7 @@ def _bases(lines: list[str]) -> tuple[str, ...]:
 
 def _proposer(lines: list[str]) -> str | None:
     for paragraph in _paragraphs(lines):
-        # "…tại Tờ trình số 346/TTr-SKHCN ngày 19/02/2025; ý kiến của …": the proposal ends
+        # "…tại Tờ trình số 7/TTr-SYT ngày 02/01/2026; ý kiến của …": the proposal ends
         # where the other opinions start
         paragraph = paragraph.split(";")[0]
         if m := _PROPOSER.search(paragraph):

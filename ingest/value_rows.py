@@ -2,16 +2,16 @@
 
 Slides and reports hold tables such as rankings by year or figures by pillar::
 
-    STT Tiêu chí Xếp hạng 2021 Xếp hạng 2022
-    1 Nhận thức số Hạng 27/63 Hạng 20/63
-    2 Thể chế số Hạng 10/63 Hạng 15/63
-    Xếp hạng chung 9/63 12/63
+    STT Trụ cột Thứ hạng 2023 Thứ hạng 2024
+    1 Chính quyền số Hạng 40/63 Hạng 31/63
+    2 Kinh tế số Hạng 55/63 Hạng 57/63
+    Chung 44/63 38/63
 
 A run of at least ``MIN_ROWS`` numbered lines that end with the same number of value cells
-(a figure, a percentage, a rank "Hạng 8/63", a score) is such a table; the line just above
+(a figure, a percentage, a rank "Hạng 40/63", a score) is such a table; the line just above
 it is its header, split into the label column and one name per value column where it can
-be ("Xếp hạng 2021", "Xếp hạng 2022"). Each row then reads on its own, bound to its header:
-"Nhận thức số — Xếp hạng 2021: Hạng 27/63; Xếp hạng 2022: Hạng 20/63".
+be ("Thứ hạng 2023", "Thứ hạng 2024"). Each row then reads on its own, bound to its header:
+"Chính quyền số — Thứ hạng 2023: Hạng 40/63; Thứ hạng 2024: Hạng 31/63".
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class ValueRow:
     total: bool = False  # the closing row without a number ("Xếp hạng chung …")
 
     def text(self, label_name: str, columns: Sequence[str]) -> str:
-        """The row as one statement: "Hạ tầng số — Xếp hạng 2021: Hạng 8/63; …"."""
+        """The row as one statement: "Kinh tế số — Thứ hạng 2023: Hạng 55/63; …"."""
         cells = "; ".join(
             f"{name}: {value}" if name else value
             for name, value in zip(columns, self.values, strict=True)
@@ -82,8 +82,8 @@ def _split_values(line: str) -> tuple[str, tuple[str, ...]] | None:
 def _columns(header: str, count: int) -> tuple[str, tuple[str, ...]]:
     """The header split into the label column's name and ``count`` value column names.
 
-    Value columns are found as a phrase the header repeats ("Xếp hạng 2021 Xếp hạng 2022")
-    or as trailing years ("Tiêu chí 2021 2022"); otherwise their names stay unknown.
+    Value columns are found as a phrase the header repeats ("Thứ hạng 2023 Thứ hạng 2024")
+    or as trailing years ("Chỉ tiêu 2024 2025"); otherwise their names stay unknown.
     """
     text = _SEQUENCE_COLUMN.sub("", header).strip()
     words = text.split()

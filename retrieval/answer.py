@@ -51,7 +51,7 @@ _MAX_ANSWER = 420
 _RANK_PRIOR = 0.12  # weight of the chunk's fused rank when choosing a sentence
 _QUANTITY_BONUS = 0.08  # a sentence with a figure, for "bao nhiêu" questions
 _MISSING_TYPE = 0.3  # a sentence without the kind of fact asked (a figure, a time)
-_NAMED_ROW = 0.12  # a table row whose label the question names ("nhận thức số … hạng mấy")
+_NAMED_ROW = 0.12  # a table row whose label the question names ("thể chế số … hạng mấy")
 _LIST_WINDOW = 480  # characters of list items gathered after a "...:" lead-in
 
 
@@ -66,7 +66,7 @@ class Evidence:
 
 
 def _names_row(query: Query, row: str) -> bool:
-    """Whether every word of a table row's label ("Nhận thức số — …") is in the question."""
+    """Whether every word of a table row's label ("Thể chế số — …") is in the question."""
     label, dash, _ = row.partition(" — ")
     words = [w for w in analyse(label) if "_" not in w]
     asked = set(re.findall(r"[a-z0-9]+", query.folded))  # function words too: "nhân lực số"
@@ -145,8 +145,8 @@ def best_sentence(
                 and _LIST_ITEM.match(sentences[i - 1])
                 and not has_answer_type(query, sentences[i - 1])
             ):
-                # "- Duy trì Trung tâm SOC …" then "- Từ đầu năm, đã xử lý 203.603 mối nguy
-                # hại": the fact asked is stated under the subject the unit before names
+                # "- Duy trì Trung tâm IOC …" then "- Từ đầu năm, đã tiếp nhận 1.234 phản
+                # ánh": the fact asked is stated under the subject the unit before names
                 context = f"{context} {sentences[i - 1]}"
             cov = coverage(query.topic, f"{context} {window}", lexical, query.pairs)
             score = cov + _RANK_PRIOR / (rank + 1)
@@ -162,7 +162,7 @@ def best_sentence(
             if hit.kind == "table_row" and _names_row(query, sentence):
                 score += _NAMED_ROW
             if agency and f" {agency} " in f" {agency_key(window)} ":
-                score += _NAMED_ROW  # "Sở Tài chính có trách nhiệm gì": a line naming it
+                score += _NAMED_ROW  # "Sở X có trách nhiệm gì": a line naming that agency
             role = _ROLE_WORDS.get(query.intent.value)
             if role and role in fold(window):
                 score += _QUANTITY_BONUS
@@ -220,6 +220,11 @@ def _counted_noun(query: Query) -> str | None:
 _YEAR_MENTION = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+def years_in(text: str) -> list[str]:
+    """The years ``text`` mentions ("2022", not the "2022" of "12022")."""
+    return _YEAR_MENTION.findall(text)
+
+
 def _year_of(text: str, position: int) -> str | None:
     """The year mentioned nearest to ``position`` in ``text`` (None if no year is)."""
     years = [(abs(m.start() - position), m.group(0)) for m in _YEAR_MENTION.finditer(text)]
@@ -238,7 +243,7 @@ def _names_acronyms(query: Query, text: str) -> bool:
 
 def names_task_number(query: Query, text: str) -> bool:
     """ "nhiệm vụ 99" is answered only by text that numbers a task so, not by a "99%";
-    "tiêu chí số 6" by a row numbered 6 ("Chỉ tiêu 6: …")."""
+    "tiêu chí số 4" by a row numbered 4 ("Chỉ tiêu 4: …")."""
     if not query.task_number:
         return True
     number = query.task_number.lstrip("0") or "0"
@@ -276,7 +281,7 @@ _WORD = re.compile(r"(?<![\w/-])\w+")
 
 def _gives_name(query: Query, text: str) -> bool:
     """A name the question does not already give: capitalised words past the first word
-    ("App công dân tỉnh Bình Phước (Binhphuoc Today)")."""
+    ("Cổng dịch vụ công của tỉnh (HaTinh eGov)")."""
     asked = f" {query.folded} "
     # past the first word of each sentence, which is capitalised whatever it is
     text = re.sub(r"(?:^|(?<=[.!?:;]))\s*(?:[-–•+]\s*|\(?\w{1,3}\)\s*)?\S+", " ", text)

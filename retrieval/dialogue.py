@@ -55,7 +55,7 @@ class State:
     pending: Frame | None = None  # asked back about: the fields still wanted
     user_agency: str | None = None  # who is asking, when they said it ("bên mình")
     # the last question answered from a passage or a target row, and what it showed:
-    # "chỉ tiêu bao nhiêu?", "còn tiêu chí 11?" go on from there
+    # "chỉ tiêu bao nhiêu?", "còn tiêu chí 7?" go on from there
     passage_question: str | None = None
     passage_text: str | None = None
 
@@ -201,9 +201,9 @@ def passage_follow_up(
     """The question a follow-up of a passage answer stands for, and the question later
     follow-ups go on from; None when it is not one.
 
-    After "Tiêu chí số 6 nhóm kinh tế số là gì?" was answered from a row: "chỉ tiêu bao
+    After "Tiêu chí số 4 nhóm y tế là gì?" was answered from a row: "chỉ tiêu bao
     nhiêu?", "bắt buộc không?" (at least half of its words are the shown row's, or it has
-    none) ask the same question again; "còn tiêu chí 11?" asks it of row 11.
+    none) ask the same question again; "còn tiêu chí 7?" asks it of row 7.
     """
     if not state.passage_question or state.items or frame.agency or frame.period:
         return None
@@ -212,7 +212,7 @@ def passage_follow_up(
     if asked is not None:
         if not _NUMBERED.search(last):
             return None
-        # "còn tiêu chí 11?": the last question about row 11
+        # "còn tiêu chí 7?": the last question about row 7
         number = asked.group(3)
         other = _NUMBERED.sub(lambda m: f"{m.group(1)}{m.group(2)}{number}", last, count=1)
         return other, other

@@ -49,6 +49,7 @@ class HybridRetriever:
         self._lexical = LexicalIndex([])
         self._units = LexicalIndex([])
         self._chunks: dict[str, ChunkHit] = {}
+        self._numbered: dict[str, list[ChunkHit]] = {}  # record number -> its rows
         self._dense_cache: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 
     def refresh(self) -> tuple[str, ...]:
@@ -58,6 +59,11 @@ class HybridRetriever:
             if versions != self._versions:
                 chunks = self._index.all_chunks(versions)
                 self._chunks = {c.id: c for c in chunks}
+                numbered: dict[str, list[ChunkHit]] = {}
+                for c in chunks:
+                    if c.record in ("task", "target"):
+                        numbered.setdefault(c.number.lstrip("0") or "0", []).append(c)
+                self._numbered = numbered
                 self._lexical = LexicalIndex([(c.id, c.text) for c in chunks])
                 self._units = LexicalIndex(
                     [
@@ -143,17 +149,10 @@ class HybridRetriever:
     def numbered_records(
         self, number: str, documents: Sequence[str] | None = None
     ) -> list[ChunkHit]:
-        """Task and target rows of the active versions numbered ``number`` ("tiêu chí số 6")."""
-        versions = set(self.refresh())
-        wanted = number.lstrip("0") or "0"
-        return [
-            c
-            for c in self._chunks.values()
-            if c.record in ("task", "target")
-            and (c.number.lstrip("0") or "0") == wanted
-            and f"{c.document_id}@{c.version}" in versions
-            and (not documents or c.document_id in documents)
-        ]
+        """Task and target rows of the active versions numbered ``number`` ("tiêu chí số 4")."""
+        self.refresh()
+        rows = self._numbered.get(number.lstrip("0") or "0", [])
+        return [c for c in rows if not documents or c.document_id in documents]
 
     def value_tables(self, documents: Sequence[str] | None = None) -> list[list[ChunkHit]]:
         """The rows of each table of values (rankings, figures by pillar) of the active

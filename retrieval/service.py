@@ -21,10 +21,11 @@ from retrieval.answer import (
     has_answer_type,
     names_task_number,
     trim,
+    years_in,
 )
 from retrieval.dialogue import State, Step, own_topic, passage_follow_up, resolve
 from retrieval.frames import Frame
-from retrieval.lexical import knows_phrase
+from retrieval.lexical import knows_phrase, lexicon
 from retrieval.llm import ChatModel
 from retrieval.query import Intent, Query, understand, with_frame
 from retrieval.search import HybridRetriever
@@ -489,7 +490,7 @@ class Assistant:
         if best and best[3] >= self._tune.min_task_coverage:
             text = fold(best[1].indexed_text()).replace("đ", "d")
             if any(not re.search(rf"\b{re.escape(n)}\b", text) for n in self._names(query)):
-                return None, None, 0.0  # "… ứng dụng Bluezone": a name the task does not hold
+                return None, None, 0.0  # a name (a system, a product) the task does not hold
             return best[1], best[2], best[3]
         return None, None, 0.0
 
@@ -870,7 +871,7 @@ class Assistant:
         for hit in units:
             merged.setdefault(hit.id, hit)
         if query.task_number:
-            # "tiêu chí số 6 nhóm kinh tế số": the rows so numbered, whatever the search found
+            # "tiêu chí số 4 nhóm y tế": the rows so numbered, whatever the search found
             for hit in self._retriever.numbered_records(query.task_number, scope):
                 merged.setdefault(hit.id, hit)
         return list(merged.values())
@@ -945,7 +946,10 @@ class Assistant:
             table = " ".join(c.text for c in rows)
             context = f"{self._titles().get(first.document_id, '')} {first.heading} {table}"
             scored.append((coverage(topic, context, self._retriever.lexical, query.pairs), rows))
-        asks_province = bool(re.search(r"\b(?:tinh|tinh thanh|dia phuong) nao\b", query.folded))
+        asks_province = any(
+            re.search(rf"\b{phrase}\b", query.folded)
+            for phrase in lexicon()["asks_province"]["phrases"]
+        )
         for cov, rows in sorted(scored, key=lambda s: -s[0]):
             if cov < self._tune.min_support:
                 break
@@ -979,22 +983,22 @@ class Assistant:
             return 0.0
         if set(provinces_in(query.text)) - set(provinces_in(context)):
             return 0.0  # no fact crosses from one province's plan to another's
-        if self._unknown_names(query):
-            return 0.0  # a name no plan holds ("cyradar"): the plans do not say
         if query.frame is not None and query.frame.agency:
-            # "Sở Tài chính có trách nhiệm gì": a passage that names it
+            # "Sở X có trách nhiệm gì": a passage that names that agency
             known = self._known_agencies(self._versions.active_documents())
             if agency_key(query.frame.agency) not in {agency_key(a) for a in known.find(window)}:
                 return 0.0
         if any(not re.search(rf"\b{re.escape(name)}\b", context) for name in self._names(query)):
-            return 0.0  # a name a plan holds, but not this passage: it is about something else
+            # a name the question gives (a system, a product) that this passage does not
+            # hold: the passage is about something else, and if no plan holds it, none says
+            return 0.0
         own = coverage(query.topic, evidence.sentence, self._retriever.lexical, query.pairs)
         if own_words and own < self._tune.min_own_coverage:
             return 0.0
         score = evidence.coverage
         if not has_answer_type(query, evidence.sentence):
             score *= self._tune.missing_type_factor
-        stated = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", evidence.sentence))
+        stated = set(years_in(evidence.sentence))
         if not all(year in f"{window} {about}" for year in query.years) or (
             stated and query.years and not stated & set(query.years)
         ):
@@ -1004,28 +1008,14 @@ class Assistant:
 
     def _names(self, query: Query) -> list[str]:
         """Words of the question that cannot be Vietnamese syllables and that the lexicon
-        does not explain: names of systems, products, firms ("cyradar", "vneid")."""
+        does not explain, or that mix digits and letters: names of systems, products, firms,
+        generations ("egov", "zalopay", "4g")."""
         letters = self._tune.unknown_word_letters
         return [
             w
             for w in own_topic(query.topic)
             if (len(w) >= letters and not knows_phrase(w) and not vietnamese_syllable(w))
             or _MODEL_NAME.fullmatch(w)
-        ]
-
-    def _unknown_names(self, query: Query) -> list[str]:
-        """Names the question gives that no plan holds ("cyradar", "VNPT"): the plans do not
-        say. A word counts when it cannot be a Vietnamese syllable and neither the plans nor
-        the lexicon know it; ordinary words the plans happen not to use ("riêng") do not."""
-        lexical = self._retriever.lexical
-        letters = self._tune.unknown_word_letters
-        return [
-            w
-            for w in own_topic(query.topic)
-            if len(w) >= letters
-            and not lexical.knows(w)
-            and not knows_phrase(w)
-            and not vietnamese_syllable(w)
         ]
 
     def _llm_answer(self, query: Query, hits: Sequence[ChunkHit], fallback: str) -> str | None:

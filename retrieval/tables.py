@@ -1,11 +1,11 @@
 """Questions over a table of values: which row ranks best, worst, fell or rose the most.
 
-A table of values is read at ingest as rows bound to their header ("Hạ tầng số — Xếp hạng
-2021: Hạng 8/63; Xếp hạng 2022: Hạng 11/63"). "Trụ cột nào có thứ hạng cao nhất năm 2022?"
+A table of values is read at ingest as rows bound to their header ("Kinh tế số — Thứ hạng
+2023: Hạng 55/63; Thứ hạng 2024: Hạng 57/63"). "Trụ cột nào có thứ hạng cao nhất năm 2024?"
 is answered by comparing the rows, not by the row that happens to match the words best.
 
 The words that ask for a comparison are data (``data/lexicon.json``, "superlatives"). A value
-that is a rank ("Hạng 8/63", "thứ 3") is better when smaller; any other figure when larger.
+that is a rank ("Hạng 55/63", "thứ 3") is better when smaller; any other figure when larger.
 """
 
 from __future__ import annotations

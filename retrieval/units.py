@@ -31,7 +31,7 @@ def split_sentences(text: str) -> list[str]:
 
 def units_with_leads(text: str) -> list[tuple[str, str]]:
     """Each unit of a chunk with the lead-in of the list it is an item of ("" for none): an
-    item ("- Mỗi trạm y tế xã …") is read with what introduces it ("Phấn đấu đến năm 2026 …
+    item ("- Mỗi trường học có học bạ số …") is read with what introduces it ("Phấn đấu đến năm 2030 …
     Cụ thể:")."""
     units = split_sentences(text)
     return list(zip(units, list_leads(units), strict=True))

@@ -137,9 +137,9 @@ def test_the_table_has_both_registers(informal: bool) -> None:
 @pytest.mark.parametrize(
     ("follow_up", "asked"),
     [
-        ("chỉ tiêu bao nhiêu?", "Tiêu chí số 6 nhóm kinh tế số là gì chỉ tiêu bao nhiêu"),
-        ("bat buoc khong?", "Tiêu chí số 6 nhóm kinh tế số là gì bat buoc khong"),
-        ("còn tiêu chí 11?", "Tiêu chí số 11 nhóm kinh tế số là gì"),
+        ("chỉ tiêu bao nhiêu?", "Tiêu chí số 4 nhóm y tế là gì chỉ tiêu bao nhiêu"),
+        ("bat buoc khong?", "Tiêu chí số 4 nhóm y tế là gì bat buoc khong"),
+        ("còn tiêu chí 7?", "Tiêu chí số 7 nhóm y tế là gì"),
         ("DTI là gì?", None),  # a question of its own
         ("Sở Y tế chủ trì những nhiệm vụ nào?", None),
     ],
@@ -150,8 +150,8 @@ def test_follow_ups_of_a_passage_answer(follow_up: str, asked: str | None) -> No
     from retrieval.query import understand
 
     state = State(
-        passage_question="Tiêu chí số 6 nhóm kinh tế số là gì",
-        passage_text="Chỉ tiêu 6: Tỷ lệ hộ kinh doanh nộp thuế điện tử. Mục tiêu: 90%. Tiêu chí bắt buộc.",
+        passage_question="Tiêu chí số 4 nhóm y tế là gì",
+        passage_text="Chỉ tiêu 4: Tỷ lệ trạm y tế có bệnh án điện tử. Mục tiêu: 80%. Tiêu chí bắt buộc.",
     )
     query = understand(follow_up, Gazetteer.load(), date(2026, 11, 23))
     assert query.frame is not None
