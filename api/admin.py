@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import math
-import secrets
-import threading
-import time
-from collections import deque
+import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
+from api.audit_log import audit, record_audit
+from api.auth import AdminDep, ContainerDep
 from api.container import Container
+from api.errors import responses
 from domain.errors import CorruptFileError, DocumentNotFoundError, UnsupportedFileError
 from ingest.loaders import sniff_kind
 from ingest.pipeline import IngestResult
@@ -25,11 +24,16 @@ from stores import Job, JobStore
 
 __all__ = ["IngestJobs", "router"]
 
-# An admin token shorter than this leaves the admin endpoints off (easily guessed).
-MIN_TOKEN_CHARS = 24
-# How long an upload request waits for its ingest before answering 202 with a job id.
-WAIT_SECONDS = 20.0
-_STATUS_BY_KIND = {"unsupported": 415, "corrupt": 422, "empty": 422, "ingest": 422}
+log = logging.getLogger(__name__)
+
+# The HTTP status a failed job reports as its ``code``, by why it failed.
+_STATUS_BY_KIND = {
+    "unsupported": 415,
+    "corrupt": 422,
+    "empty": 422,
+    "ingest": 422,
+    "limit": 413,
+}
 
 
 class IngestJobs:
@@ -37,25 +41,72 @@ class IngestJobs:
     versions are switched in a well-defined order; each job's state is kept in the job
     store, so ``/jobs/{id}`` answers after the request that started it has gone."""
 
-    def __init__(self, store: JobStore) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        cleanup: Callable[[], object] = lambda: None,
+        warm: Callable[[], object] = lambda: None,
+    ) -> None:
+        """:param cleanup: removes what a failed job left (pending versions, orphan chunks);
+        run on the ingest thread after a failure, so never while another job writes.
+        :param warm: reads the new active versions into the search before a job reports
+        done, so the first question after it does not wait and needs no vector index."""
         self._store = store
+        self._cleanup = cleanup
+        self._warm = warm
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
 
     def submit(
-        self, source: str, fn: Callable[[], IngestResult]
+        self,
+        source: str,
+        fn: Callable[[], IngestResult],
+        on_finish: Callable[[str, str, str | None, str | None], object] = lambda *_: None,
     ) -> tuple[str, Future[IngestResult]]:
+        """Run ``fn`` as a job; ``on_finish(job_id, outcome, document_id, detail)`` is told how
+        it ended ("ok" or "failed")."""
         job = self._store.create("ingest", source)
 
         def run() -> IngestResult:
             try:
                 result = fn()
             except Exception as exc:
-                self._store.finish(job.id, "error", result=None, detail=f"Lỗi khi nạp: {exc}")
+                log.exception("ingest job %s failed", job.id)
+                self._store.finish(
+                    job.id,
+                    "failed",
+                    result={"code": 503, "kind": "internal"},
+                    detail=f"Không nạp được {source}: lỗi hệ thống ({type(exc).__name__}); "
+                    "văn bản cũ (nếu có) vẫn được giữ nguyên.",
+                )
+                self._clean()
+                on_finish(job.id, "failed", None, f"{type(exc).__name__}")
                 raise
-            self._store.finish(job.id, result.status, result=_result_json(result), detail=None)
+            if result.status == "failed":
+                code = _STATUS_BY_KIND.get(result.kind, 422)
+                detail = f"Không nạp được {result.source}: {result.error}"
+                self._store.finish(
+                    job.id, "failed", result={"code": code, "kind": result.kind}, detail=detail
+                )
+                self._clean()
+                on_finish(job.id, "failed", None, detail)
+            else:
+                self._run_quietly(self._warm, "reading the new version into the search")
+                self._store.finish(job.id, result.status, result=_result_json(result), detail=None)
+                on_finish(job.id, "ok", result.document_id, f"{result.status}, v{result.version}")
             return result
 
         return job.id, self._pool.submit(run)
+
+    def _clean(self) -> None:
+        # what this cannot remove, the next start does
+        self._run_quietly(self._cleanup, "cleanup after a failed job")
+
+    @staticmethod
+    def _run_quietly(step: Callable[[], object], what: str) -> None:
+        try:
+            step()
+        except Exception:
+            log.exception(what)
 
     def get(self, job_id: str) -> Job | None:
         return self._store.get(job_id)
@@ -70,100 +121,18 @@ class IngestJobs:
         self._pool.shutdown(wait=True)
 
 
-def get_container(request: Request) -> Container:
-    return request.app.state.container  # type: ignore[no-any-return]
-
-
 def get_jobs(request: Request) -> IngestJobs:
     return request.app.state.jobs  # type: ignore[no-any-return]
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
 JobsDep = Annotated[IngestJobs, Depends(get_jobs)]
-
-
-class FailedAttempts:
-    """Wrong admin tokens per client within a sliding window: past the limit, the client is
-    refused (429) until its oldest failure leaves the window."""
-
-    def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic):
-        self._limit, self._window, self._clock = limit, window_s, clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, client: str) -> deque[float]:
-        now = self._clock()
-        times = self._failures.setdefault(client, deque())
-        while times and now - times[0] >= self._window:
-            times.popleft()
-        return times
-
-    def retry_after(self, client: str) -> int | None:
-        """Seconds the client must wait, or None when it may try."""
-        with self._lock:
-            times = self._recent(client)
-            if len(times) < self._limit:
-                return None
-            return max(1, math.ceil(self._window - (self._clock() - times[0])))
-
-    def record(self, client: str) -> None:
-        with self._lock:
-            self._recent(client).append(self._clock())
-            if len(self._failures) > 10_000:  # a flood of addresses: keep memory bounded
-                self._failures = {k: v for k, v in self._failures.items() if v}
-
-
-def _failed_attempts(request: Request, c: Container) -> FailedAttempts:
-    state = request.app.state
-    if getattr(state, "admin_failures", None) is None:
-        state.admin_failures = FailedAttempts(
-            c.settings.admin_max_failures, c.settings.admin_failure_window_s
-        )
-    return state.admin_failures  # type: ignore[no-any-return]
-
-
-def require_admin(
-    request: Request, c: ContainerDep, authorization: Annotated[str | None, Header()] = None
-) -> None:
-    """Check ``Authorization: Bearer <PLANBOT_ADMIN_TOKEN>``; a client that sent too many
-    wrong tokens is refused for a while (429 with Retry-After)."""
-    token = c.settings.admin_token.get_secret_value() if c.settings.admin_token else ""
-    if not token:
-        raise HTTPException(
-            403, "Chức năng quản trị đang tắt: chưa cấu hình PLANBOT_ADMIN_TOKEN trên máy chủ."
-        )
-    if len(token) < MIN_TOKEN_CHARS:
-        raise HTTPException(
-            403,
-            f"Chức năng quản trị đang tắt: PLANBOT_ADMIN_TOKEN quá ngắn (cần ít nhất "
-            f"{MIN_TOKEN_CHARS} ký tự).",
-        )
-    client = request.client.host if request.client else "unknown"
-    attempts = _failed_attempts(request, c)
-    if (wait := attempts.retry_after(client)) is not None:
-        raise HTTPException(
-            429,
-            f"Nhập sai mã quản trị quá nhiều lần; hãy thử lại sau {wait} giây.",
-            headers={"Retry-After": str(wait)},
-        )
-    scheme, _, given = (authorization or "").partition(" ")
-    # bytes: a header with non-ASCII characters is simply wrong, never a server error
-    same = secrets.compare_digest(given.strip().encode("utf-8", "replace"), token.encode())
-    if scheme.lower() != "bearer" or not same:
-        attempts.record(client)
-        raise HTTPException(
-            401,
-            "Thiếu hoặc sai mã quản trị (Authorization: Bearer <token>).",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-
-AdminDep = Annotated[None, Depends(require_admin)]
-router = APIRouter()
+router = APIRouter(responses=responses(401, 403, 404, 413, 415, 422, 429, 503))
 
 
 async def _read_upload(file: UploadFile, c: Container) -> bytes:
     limit = c.settings.max_upload_mb * 1024 * 1024
+    # the request body was already cut off at the limit (api.limits); a file part can still
+    # be larger than the limit by the multipart framing allowance
     data = await file.read(limit + 1)
     if len(data) > limit:
         raise HTTPException(
@@ -187,65 +156,113 @@ def _result_json(result: IngestResult) -> dict[str, Any]:
 
 
 def _submit(
-    jobs: IngestJobs, c: Container, name: str, data: bytes, replace_id: str | None
-) -> tuple[str, Future[IngestResult]]:
-    return jobs.submit(
-        name, lambda: c.ingestor.ingest_file(Path(name), data=data, replace_id=replace_id)
+    request: Request,
+    action: str,
+    jobs: IngestJobs,
+    c: Container,
+    name: str,
+    data: bytes,
+    replace_id: str | None,
+) -> str:
+    """Start the ingest job and audit its start and its end."""
+    client = request.client.host if request.client else "unknown"
+    authorization = request.headers.get("authorization")
+
+    def finished(job_id: str, outcome: str, document_id: str | None, detail: str | None) -> None:
+        record_audit(
+            c,
+            client,
+            authorization,
+            action,
+            outcome,
+            document_id=document_id or replace_id,
+            job_id=job_id,
+            detail=f"{name}: {detail}" if detail else name,
+        )
+
+    job_id, _ = jobs.submit(
+        name,
+        lambda: c.ingestor.ingest_file(Path(name), data=data, replace_id=replace_id),
+        on_finish=finished,
+    )
+    audit(request, action, "accepted", document_id=replace_id, job_id=job_id, detail=name)
+    return job_id
+
+
+class JobAccepted(BaseModel):
+    """An upload accepted: its ingest job runs; follow it at ``/jobs/{job_id}``."""
+
+    job_id: str
+    status: str
+    detail: str
+
+
+def _accepted(job_id: str) -> JSONResponse:
+    """202 at once: the ingest runs on its own thread, the client follows ``/jobs/{id}``."""
+    return JSONResponse(
+        status_code=202,
+        content={
+            "job_id": job_id,
+            "status": "running",
+            "detail": f"Đang nạp văn bản; theo dõi tại /jobs/{job_id}",
+        },
+        headers={"Location": f"/jobs/{job_id}"},
     )
 
 
-def _respond(job_id: str, future: Future[IngestResult]) -> JSONResponse:
-    try:
-        result = future.result(timeout=WAIT_SECONDS)
-    except FutureTimeout:
-        return JSONResponse(
-            status_code=202,
-            content={
-                "job_id": job_id,
-                "status": "running",
-                "detail": "Đang nạp văn bản; theo dõi tại /jobs/" + job_id,
-            },
-        )
-    if result.status == "failed":
-        code = _STATUS_BY_KIND.get(result.kind, 422)
-        return JSONResponse(
-            status_code=code,
-            content={"detail": f"Không nạp được {result.source}: {result.error}", "job_id": job_id},
-        )
-    return JSONResponse(status_code=200, content={**_result_json(result), "job_id": job_id})
-
-
-@router.post("/documents")
+@router.post("/documents", status_code=202, response_model=JobAccepted)
 async def upload_document(
-    _: AdminDep, c: ContainerDep, jobs: JobsDep, file: UploadFile
+    request: Request, _: AdminDep, c: ContainerDep, jobs: JobsDep, file: UploadFile
 ) -> JSONResponse:
-    """Add a plan (PDF, DOCX, TXT, MD); a plan with a known official number is a new version."""
-    data = await _read_upload(file, c)
-    job_id, future = _submit(jobs, c, file.filename or "upload.txt", data, None)
-    return _respond(job_id, future)
+    """Add a plan (PDF, DOCX, TXT, MD); a plan with a known official number is a new version.
+
+    Answers 202 at once with the ingest job; ``GET /jobs/{id}`` gives its outcome."""
+    name = file.filename or "upload.txt"
+    try:
+        data = await _read_upload(file, c)
+    except HTTPException as exc:
+        audit(request, "upload", "refused", detail=f"{name}: {exc.detail}")
+        raise
+    return _accepted(_submit(request, "upload", jobs, c, name, data, None))
 
 
-@router.put("/documents/{document_id}")
+@router.put("/documents/{document_id}", status_code=202, response_model=JobAccepted)
 async def replace_document(
-    document_id: str, _: AdminDep, c: ContainerDep, jobs: JobsDep, file: UploadFile
+    request: Request,
+    document_id: str,
+    _: AdminDep,
+    c: ContainerDep,
+    jobs: JobsDep,
+    file: UploadFile,
 ) -> JSONResponse:
-    """Replace a plan with a new version, switched live in one step."""
+    """Replace a plan with a new version, switched live in one step (202 with the job)."""
+    name = file.filename or "upload.txt"
     try:
         c.stores.versions.get_document(document_id)
     except DocumentNotFoundError:
+        audit(request, "replace", "failed", document_id=document_id, detail="không có văn bản")
         raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
-    data = await _read_upload(file, c)
-    job_id, future = _submit(jobs, c, file.filename or "upload.txt", data, document_id)
-    return _respond(job_id, future)
+    try:
+        data = await _read_upload(file, c)
+    except HTTPException as exc:
+        audit(
+            request, "replace", "refused", document_id=document_id, detail=f"{name}: {exc.detail}"
+        )
+        raise
+    return _accepted(_submit(request, "replace", jobs, c, name, data, document_id))
 
 
 @router.delete("/documents/{document_id}")
-def delete_document(document_id: str, _: AdminDep, c: ContainerDep) -> dict[str, Any]:
+def delete_document(
+    request: Request, document_id: str, _: AdminDep, c: ContainerDep
+) -> dict[str, Any]:
     """Delete a plan: its chunks and records go; answers no longer cite it."""
     try:
         c.ingestor.remove(document_id)
     except DocumentNotFoundError:
+        audit(request, "delete", "failed", document_id=document_id, detail="không có văn bản")
         raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
+    audit(request, "delete", "ok", document_id=document_id)
     return {"id": document_id, "deleted": True}
 
 
@@ -274,7 +291,15 @@ def job_status(job_id: str, _: AdminDep, jobs: JobsDep) -> JSONResponse:
     if job is None:
         raise HTTPException(404, f"Không có tác vụ {job_id}")
     if job.status == "running":
-        return JSONResponse({"job_id": job_id, "status": "running"})
-    if job.result is None:
-        return JSONResponse({"job_id": job_id, "status": "error", "detail": job.detail})
-    return JSONResponse({"job_id": job_id, **job.result, "status": job.status})
+        return JSONResponse({"job_id": job_id, "status": "running", "source": job.source})
+    if job.status == "failed":
+        return JSONResponse(
+            {
+                "job_id": job_id,
+                "status": "failed",
+                "source": job.source,
+                "detail": job.detail,
+                "code": (job.result or {}).get("code", 503),
+            }
+        )
+    return JSONResponse({"job_id": job_id, **(job.result or {}), "status": job.status})

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
+from concurrent import futures
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from api.admin import IngestJobs
 from api.admin import router as admin_router
+from api.audit import router as audit_router
 from api.channels import router as channels_router
 from api.channels import start_telegram, start_zalo
 from api.container import Container, build_container
+from api.errors import ErrorMessages, install_error_handlers, responses
+from api.limits import RequestLimits
+from api.retention import RetentionSweeper
 from domain.errors import DocumentNotFoundError, StoreError
 from domain.settings import Settings
 from stores import TaskQuery
@@ -48,6 +53,14 @@ class AskRequest(BaseModel):
         return value.strip()
 
 
+class HealthBody(BaseModel):
+    """Whether each part answers."""
+
+    status: Literal["ok", "degraded"]
+    parts: dict[str, Literal["ok", "down"]]
+    documents: int | None = Field(description="Văn bản đang dùng (None: cơ sở dữ liệu hỏng)")
+
+
 def get_container(request: Request) -> Container:
     return request.app.state.container  # type: ignore[no-any-return]
 
@@ -67,13 +80,19 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             app.state.container.ingestor.cleanup()
         except StoreError as exc:  # serve anyway; /health reports the index as down
             log.warning("cleanup skipped, the index does not answer: %s", exc)
-        days = app.state.container.settings.conversation_days
-        cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=days)
-        try:
-            app.state.container.stores.conversations.prune(cutoff)
-        except StoreError as exc:
-            log.warning("old conversations not pruned: %s", exc)
-        app.state.jobs = IngestJobs(app.state.container.stores.jobs)
+        # idle conversations go now and on a timer while serving (a failing store is logged)
+        app.state.retention = RetentionSweeper(
+            app.state.container.stores, app.state.container.settings
+        )
+        app.state.retention.sweep()
+        app.state.retention.start()
+        app.state.jobs = IngestJobs(
+            app.state.container.stores.jobs,
+            cleanup=app.state.container.ingestor.cleanup,
+            warm=app.state.container.assistant.warm,
+        )
+        # read the passages into the search in the background: the first question is quick
+        threading.Thread(target=_warm, args=(app.state.container,), daemon=True).start()
         app.state.jobs.abandon_running()
         app.state.telegram = await start_telegram(app.state.container)
         app.state.zalo = start_zalo(app.state.container)
@@ -86,29 +105,22 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             if app.state.zalo is not None:
                 app.state.zalo.close()
             app.state.jobs.shutdown()
+            app.state.retention.stop()
             if owned:
                 app.state.container.close()
 
     app = FastAPI(title="Trợ lý Kế hoạch (planbot)", version="0.1.0", lifespan=lifespan)
+    app.add_middleware(RequestLimits)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = {str(e["loc"][-1]) for e in exc.errors() if e.get("loc")}
-        if "question" in fields:
-            message = (
-                f"Câu hỏi không được để trống và không dài quá {settings.max_question_chars} ký tự."
-            )
-        else:
-            message = "Yêu cầu không hợp lệ: " + ", ".join(sorted(fields))
-        return JSONResponse(
-            status_code=422, content={"detail": message, "errors": jsonable(exc.errors())}
-        )
+    install_error_handlers(
+        app, ErrorMessages.load(settings.prompts_dir), settings.max_question_chars
+    )
 
     @app.get("/", include_in_schema=False)
     def chat_page() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
-    @app.post("/ask")
+    @app.post("/ask", responses=responses(413, 422, 503))
     def ask(body: AskRequest, c: ContainerDep) -> dict[str, Any]:
         if len(body.question) > c.settings.max_question_chars:
             raise HTTPException(
@@ -117,31 +129,45 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         return c.assistant.ask(body.question, body.conversation_id, body.user_agency).to_json()
 
     app.include_router(admin_router)
+    app.include_router(audit_router)
     app.include_router(channels_router)
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
+        log.warning("store error: %s", exc)  # the details are for the log, not the user
         return JSONResponse(
-            status_code=503, content={"detail": f"Kho dữ liệu tạm thời không phản hồi: {exc}"}
+            status_code=503,
+            content={"detail": "Kho dữ liệu tạm thời không phản hồi; xin thử lại sau ít phút."},
         )
 
-    @app.get("/health")
+    @app.get(
+        "/health",
+        response_model=HealthBody,
+        responses={503: {"model": HealthBody, "description": "Một phần không phản hồi"}},
+    )
     def health(c: ContainerDep) -> JSONResponse:
-        parts = {"database": c.stores.healthy(), "index": c.index.heartbeat()}
+        """Each part is asked at once and given ``health_timeout_s``: one that does not
+        answer in time is reported down, so this answers promptly whatever the parts do."""
+        database = _health_pool.submit(_count_documents, c)
+        index = _health_pool.submit(c.index.heartbeat)
+        probes: list[futures.Future[Any]] = [database, index]
+        futures.wait(probes, timeout=c.settings.health_timeout_s)
+        documents = _answer(database)
+        parts = {"database": documents is not None, "index": bool(_answer(index))}
         ok = all(parts.values())
         body = {
             "status": "ok" if ok else "degraded",
             "parts": {k: "ok" if v else "down" for k, v in parts.items()},
-            "documents": len(c.stores.versions.active_documents()) if parts["database"] else None,
+            "documents": documents,
         }
         return JSONResponse(status_code=200 if ok else 503, content=body)
 
-    @app.get("/documents")
+    @app.get("/documents", responses=responses(503))
     def list_documents(c: ContainerDep) -> dict[str, Any]:
         docs = c.stores.versions.active_documents()
         return {"documents": [_doc_json(d, c) for d in docs]}
 
-    @app.get("/documents/{document_id}")
+    @app.get("/documents/{document_id}", responses=responses(404, 503))
     def get_document(document_id: str, c: ContainerDep) -> dict[str, Any]:
         try:
             doc = c.stores.versions.get_document(document_id)
@@ -149,7 +175,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
         return _doc_json(doc, c)
 
-    @app.get("/tasks")
+    @app.get("/tasks", responses=responses(422, 503))
     def list_tasks(
         c: ContainerDep,
         agency: str | None = None,
@@ -184,10 +210,30 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     return app
 
 
-def jsonable(errors: Any) -> Any:
-    from fastapi.encoders import jsonable_encoder
+# Health probes run here so a hung part never holds the request past its timeout; a probe
+# still waiting when the pool is full is simply not answered in time (reported down).
+_health_pool = futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="health")
 
-    return jsonable_encoder(errors, exclude={"ctx", "input", "url"})
+
+def _warm(c: Container) -> None:
+    try:
+        c.assistant.warm()
+    except StoreError as exc:  # the index is down: questions read it when it is back
+        log.warning("search not warmed: %s", exc)
+
+
+def _answer(future: futures.Future[Any]) -> Any:
+    """The probe's answer, or None when it failed or has not answered yet."""
+    if not future.done() or future.exception() is not None:
+        return None
+    return future.result()
+
+
+def _count_documents(c: Container) -> int | None:
+    """Active documents, or None when the database does not answer."""
+    if not c.stores.healthy():
+        return None
+    return len(c.stores.versions.active_documents())
 
 
 def _doc_json(doc: Any, c: Container) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.container import build_container
-from domain.errors import DocumentNotFoundError
+from domain.errors import DocumentNotFoundError, StoreError
 from domain.settings import Settings
 
 if TYPE_CHECKING:
@@ -106,6 +107,79 @@ def documents_remove(document_id: str) -> None:
     console.print(f"Đã xóa {document_id}")
 
 
+users_app = typer.Typer(help="Dữ liệu của người dùng Telegram, Zalo (Nghị định 13/2023/NĐ-CP).")
+app.add_typer(users_app, name="users")
+
+
+class Platform(StrEnum):
+    """The chat platforms ``users forget`` looks at."""
+
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+    ALL = "all"
+
+
+# Kept on purpose, and why (printed with every erasure).
+_KEPT = (
+    "Không xóa: mã các tin nhắn Zalo đã nhận (chỉ dùng để không trả lời một tin hai lần); "
+    "chúng không gắn với người dùng nào nên không tìm được theo ID."
+)
+
+
+@users_app.command("forget")
+def users_forget(
+    user_id: Annotated[
+        str,
+        typer.Argument(
+            help="ID người dùng: chat id Telegram, ID người gửi Zalo (ID âm thì viết sau --, "
+            "vd. planbot users forget -- -100123)"
+        ),
+    ],
+    platform: Annotated[
+        Platform, typer.Option("--platform", help="Nền tảng: telegram, zalo hoặc all")
+    ] = Platform.ALL,
+) -> None:
+    """Xóa mọi dữ liệu đã lưu về một người dùng: hội thoại và đăng ký nhắc việc."""
+    from stores import CHAT_PLATFORMS
+
+    user_id = user_id.strip()
+    if not user_id:
+        raise typer.BadParameter("ID người dùng không được để trống")
+    names = list(CHAT_PLATFORMS) if platform is Platform.ALL else [platform.value]
+    container = build_container(Settings())
+    try:
+        erased = {name: container.stores.forget_user(name, user_id) for name in names}
+    except StoreError as exc:
+        console.print(f"Không xóa được: kho dữ liệu không phản hồi ({exc}).", highlight=False)
+        raise typer.Exit(code=1) from None
+    finally:
+        container.close()
+    for line in _forget_summary(user_id, erased):
+        console.print(line, highlight=False)
+
+
+def _forget_summary(user_id: str, erased: dict[str, dict[str, int]]) -> list[str]:
+    """What ``users forget`` prints: counts per platform, and what is kept."""
+    if not any(sum(counts.values()) for counts in erased.values()):
+        return [f"Không tìm thấy dữ liệu nào về người dùng {user_id} ({', '.join(erased)}).", _KEPT]
+    lines = [f"Đã xóa dữ liệu về người dùng {user_id}:"]
+    for name, counts in erased.items():
+        if not sum(counts.values()):
+            lines.append(f"  {name}: không có dữ liệu")
+            continue
+        lines.append(
+            f"  {name}: {counts['conversations']} hội thoại, "
+            f"{counts['subscriptions']} đăng ký nhắc việc"
+        )
+    lines.append(_KEPT)
+    if erased.get("telegram", {}).get("subscriptions"):
+        lines.append(
+            "Nếu bot Telegram đang chạy, hãy khởi động lại để dừng các lượt nhắc việc "
+            "đã lên lịch cho người dùng này."
+        )
+    return lines
+
+
 @app.command()
 def tasks(
     agency: Annotated[str | None, typer.Option(help="Cơ quan (chủ trì hoặc phối hợp)")] = None,
@@ -155,8 +229,16 @@ def telegram() -> None:
         subscriptions=container.stores.subscriptions,
         base_url=settings.telegram_api_base,
     )
-    application.run_polling()
-    container.close()
+    from api.retention import RetentionSweeper
+
+    sweeper = RetentionSweeper(container.stores, settings)
+    sweeper.sweep()
+    sweeper.start()
+    try:
+        application.run_polling()
+    finally:
+        sweeper.stop()
+        container.close()
 
 
 @app.command()

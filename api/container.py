@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from domain.agencies import Gazetteer
 from domain.settings import Settings
 from ingest.pipeline import Ingestor
+from ingest.sandbox import BoundedParser, IngestLimits
 from retrieval.embedders import CachedEmbeddings, build_embedder
 from retrieval.llm import OpenAIChatModel
 from retrieval.search import HybridRetriever
@@ -16,7 +18,7 @@ from retrieval.tuning import Tuning
 from stores import Stores, open_stores
 from stores.vectors import ChromaIndex
 
-__all__ = ["Container", "build_assistant", "build_container", "build_index"]
+__all__ = ["Container", "build_assistant", "build_container", "build_index", "ingest_limits"]
 
 
 @dataclass
@@ -35,6 +37,17 @@ class Container:
         self.stores.close()
 
 
+def ingest_limits(settings: Settings) -> IngestLimits:
+    """The bounded ingest's limits from the settings."""
+    return IngestLimits(
+        max_pages=settings.ingest_max_pages,
+        max_inflated_mb=settings.ingest_max_inflated_mb,
+        max_rows=settings.ingest_max_rows,
+        max_memory_mb=settings.ingest_max_memory_mb,
+        max_seconds=settings.ingest_max_seconds,
+    )
+
+
 def build_index(settings: Settings, embeddings: CachedEmbeddings) -> ChromaIndex:
     """The vector index: a Chroma server when a host is set, else embedded in the data dir."""
     if settings.chroma_host:
@@ -43,8 +56,14 @@ def build_index(settings: Settings, embeddings: CachedEmbeddings) -> ChromaIndex
             host=settings.chroma_host,
             port=settings.chroma_port,
             collection=settings.collection,
+            timeout_s=settings.chroma_timeout_s,
         )
-    return ChromaIndex(embeddings, path=settings.chroma_path, collection=settings.collection)
+    return ChromaIndex(
+        embeddings,
+        path=settings.chroma_path,
+        collection=settings.collection,
+        timeout_s=settings.chroma_timeout_s,
+    )
 
 
 def build_container(settings: Settings) -> Container:
@@ -52,7 +71,11 @@ def build_container(settings: Settings) -> Container:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     extra = [settings.agencies_file] if settings.agencies_file else []
     gazetteer = Gazetteer.load(extra)
-    stores = open_stores(settings.effective_database_url, gazetteer)
+    stores = open_stores(
+        settings.effective_database_url,
+        gazetteer,
+        conversation_idle=timedelta(minutes=settings.conversation_idle_minutes),
+    )
     key = settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None
     embedder = build_embedder(settings.embedder, openai_model=settings.embedding_model, api_key=key)
     embeddings = CachedEmbeddings(
@@ -65,6 +88,7 @@ def build_container(settings: Settings) -> Container:
         index=index,
         gazetteer=gazetteer,
         embed_counter=lambda: embeddings.calls,
+        parse=BoundedParser(ingest_limits(settings)).parse,
     )
     return Container(
         settings,

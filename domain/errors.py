@@ -5,7 +5,8 @@ PlanbotError
 ├── IngestError                 a file could not be turned into a document
 │   ├── UnsupportedFileError    a type we cannot read (sniffed from content)
 │   ├── CorruptFileError        unreadable, encrypted or damaged
-│   └── EmptyDocumentError      no text (e.g. a scanned PDF)
+│   ├── EmptyDocumentError      no text (e.g. a scanned PDF)
+│   └── LimitExceededError      past a limit of the bounded ingest (pages, size, time, ...)
 ├── DocumentNotFoundError       unknown document id
 ├── StoreError                  the vector index or database failed
 │   └── IndexUnavailableError   the Chroma server does not answer
@@ -22,6 +23,7 @@ __all__ = [
     "EmptyDocumentError",
     "IndexUnavailableError",
     "IngestError",
+    "LimitExceededError",
     "PlanbotError",
     "StoreError",
     "UnsupportedFileError",
@@ -44,6 +46,10 @@ class IngestError(PlanbotError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, ...]]:
+        # sent between processes (the bounded parser): rebuild from the arguments
+        return type(self), (self.source, self.reason)
+
 
 class UnsupportedFileError(IngestError):
     """The file's content is of a type planbot cannot read."""
@@ -55,6 +61,18 @@ class CorruptFileError(IngestError):
 
 class EmptyDocumentError(IngestError):
     """The file holds no extractable text."""
+
+
+class LimitExceededError(IngestError):
+    """The file passes a limit of the bounded ingest (pages, inflated size, rows, memory,
+    time); ``limit`` names which."""
+
+    def __init__(self, source: str, reason: str, limit: str) -> None:
+        super().__init__(source, reason)
+        self.limit = limit
+
+    def __reduce__(self) -> tuple[type, tuple[str, ...]]:
+        return type(self), (self.source, self.reason, self.limit)
 
 
 class DocumentNotFoundError(PlanbotError):

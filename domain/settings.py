@@ -43,8 +43,25 @@ class Settings(BaseSettings):
     # of the window.
     admin_max_failures: int = Field(default=10, gt=0)
     admin_failure_window_s: int = Field(default=300, gt=0)
-    # Conversations not touched for this many days are forgotten when the server starts.
-    conversation_days: int = Field(default=30, gt=0)
+    # A conversation not touched for this many minutes is forgotten (personal data kept no
+    # longer than needed, Nghị định 13/2023/NĐ-CP): a follow-up after such a pause starts
+    # afresh, and a sweep while the server or the polling bot runs deletes it.
+    conversation_idle_minutes: int = Field(default=1440, gt=0)
+    # Every wait on a dependency is bounded: the vector index (a Chroma server), and the
+    # health check as a whole, which reports a part that does not answer in time as down.
+    chroma_timeout_s: float = Field(default=10.0, gt=0)
+    health_timeout_s: float = Field(default=1.5, gt=0)
+    # Request bodies other than uploads (questions, webhooks) and request headers.
+    max_request_kb: int = Field(default=64, gt=0)
+    max_header_kb: int = Field(default=16, gt=0)
+    # Limits of one ingest job, enforced in the worker process that parses the file: pages of
+    # a PDF, the inflated size of a DOCX/XLSX (every zip member and their sum), table rows,
+    # the worker's memory and its wall time. A job past a limit fails and leaves nothing.
+    ingest_max_pages: int = Field(default=500, gt=0)
+    ingest_max_inflated_mb: int = Field(default=200, gt=0)
+    ingest_max_rows: int = Field(default=20000, gt=0)
+    ingest_max_memory_mb: int = Field(default=2048, gt=0)
+    ingest_max_seconds: int = Field(default=600, gt=0)
     today: date | None = None
     telegram_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None

@@ -85,11 +85,18 @@ _PLAUSIBLE = 0.9
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """A text file's content: UTF-8 or UTF-16/32 with a byte order mark, or Windows-1258
-    (tone marks as combining characters, composed here); any other encoding is refused.
+    """A text file's content: UTF-8 or UTF-16/32 with a byte order mark, Windows-1258 (tone
+    marks as combining characters, composed here), or the legacy TCVN3 (ABC) and VNI
+    encodings (:mod:`ingest.legacy_text`); any other encoding is refused.
+
+    Windows-1258, TCVN3 and VNI use the same bytes differently, so each reading that is
+    plausible Vietnamese is a candidate and the one with the larger share of valid syllables
+    wins (Windows-1258 on a tie).
 
     :raises UnsupportedFileError: the encoding is none of those.
     """
+    from ingest.legacy_text import decode_legacy, syllable_share
+
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -100,17 +107,23 @@ def decode_text(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    candidates: list[str] = []
     try:
         text = nfc(data.decode("cp1258"))
     except UnicodeDecodeError:
         text = ""
     words = re.findall(r"[^\W\d_]+", text)
     if words and sum(_plausible(w) for w in words) >= _PLAUSIBLE * len(words):
-        return text
+        candidates.append(text)
+    legacy = decode_legacy(data)  # TCVN3 or VNI, when one of them reads as Vietnamese
+    if legacy is not None:
+        candidates.append(legacy)
+    if candidates:
+        return max(candidates, key=syllable_share)  # the first (Windows-1258) on a tie
     raise UnsupportedFileError(
         name,
-        "không nhận ra bảng mã của tệp văn bản (nhận UTF-8, UTF-16 và Windows-1258; các bảng mã"
-        " cũ như TCVN3, VNI chưa hỗ trợ): hãy lưu lại tệp dưới dạng Unicode UTF-8",
+        "không nhận ra bảng mã của tệp văn bản (nhận UTF-8, UTF-16/UTF-32 có BOM, Windows-1258,"
+        " TCVN3 (ABC) và VNI): hãy lưu lại tệp dưới dạng Unicode UTF-8",
     )
 
 

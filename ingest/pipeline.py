@@ -15,6 +15,7 @@ from domain.errors import (
     CorruptFileError,
     EmptyDocumentError,
     IngestError,
+    LimitExceededError,
     UnsupportedFileError,
 )
 from domain.provinces import provinces_in
@@ -95,7 +96,8 @@ class IngestResult:
     error: str | None = None
     replaced_version: int | None = None
     changes: dict[str, object] | None = None
-    kind: str = "ingest"  # why it failed: "unsupported" | "corrupt" | "empty" | "ingest"
+    # why it failed: "unsupported" | "corrupt" | "empty" | "limit" | "ingest"
+    kind: str = "ingest"
 
 
 class Ingestor:
@@ -116,7 +118,11 @@ class Ingestor:
         index: VectorIndex,
         gazetteer: Gazetteer,
         embed_counter: Callable[[], int] = lambda: 0,
+        parse: Callable[[Path, bytes], ParsedDocument] = load_file,
     ) -> None:
+        """:param parse: reads a file's bytes into a document; the service passes the
+        bounded parser (a worker process within the ingest limits)."""
+        self._parse = parse
         self._versions = versions
         self._records = records
         self._index = index
@@ -173,6 +179,7 @@ class Ingestor:
                 UnsupportedFileError: "unsupported",
                 CorruptFileError: "corrupt",
                 EmptyDocumentError: "empty",
+                LimitExceededError: "limit",
             }.get(type(exc), "ingest")
             return IngestResult(source=source, status="failed", error=exc.reason, kind=kind)
 
@@ -196,7 +203,7 @@ class Ingestor:
             # Same file, read by an older reader or gazetteer: read it again as a new version
             # (unchanged passages keep their cached vectors, so little is embedded).
             replace_id = same.id
-        parsed = load_file(path, data)
+        parsed = self._parse(path, data)
         document = self._describe(parsed, entry, content_hash, replace_id)
         extracted = extract_records(
             parsed, document_id=document.id, version=document.version, gazetteer=self._gazetteer

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from domain.errors import EmbedderError, IndexUnavailableError
 from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
 from retrieval.units import is_boilerplate, units_with_leads
@@ -13,6 +15,8 @@ from stores import VersionStore
 from stores.vectors import ChunkHit, VectorIndex
 
 __all__ = ["HybridRetriever", "SearchSettings"]
+
+log = logging.getLogger(__name__)
 
 _DENSE_CACHE = 64  # recent questions' dense rankings kept
 
@@ -57,7 +61,13 @@ class HybridRetriever:
         versions = tuple(sorted(self._store.active_versions()))
         with self._lock:
             if versions != self._versions:
-                chunks = self._index.all_chunks(versions)
+                try:
+                    chunks = self._index.all_chunks(versions)
+                except IndexUnavailableError:
+                    # the index is down: search what was read while it answered (nothing
+                    # when it never did; the task records still answer)
+                    log.warning("vector index down; searching the chunks read before")
+                    return self._versions
                 self._chunks = {c.id: c for c in chunks}
                 numbered: dict[str, list[ChunkHit]] = {}
                 for c in chunks:
@@ -89,9 +99,13 @@ class HybridRetriever:
         if cached is not None:
             return cached
         depth = min(len(self._chunks), self.settings.dense_depth)
-        ranked = [
-            i for i in self._index.ranked_ids(text, max(1, depth), versions) if i in self._chunks
-        ]
+        try:
+            found = self._index.ranked_ids(text, max(1, depth), versions)
+        except (IndexUnavailableError, EmbedderError) as exc:
+            # degrade to the lexical ranking alone rather than fail the question
+            log.warning("dense ranking skipped: %s", exc)
+            return []
+        ranked = [i for i in found if i in self._chunks]
         with self._lock:
             self._dense_cache[key] = ranked
             while len(self._dense_cache) > _DENSE_CACHE:

@@ -1056,6 +1056,12 @@ class Assistant:
                 self._known = (key, self._gazetteer.with_names(names))
             return self._known[1]
 
+    def warm(self) -> None:
+        """Read the active versions' passages into the lexical search now (after an ingest,
+        at start), so questions can be answered from it even if the vector index goes
+        down before the first one."""
+        self._retriever.refresh()
+
     def superseded_by(self, document_id: str) -> Document | None:
         """The active plan that replaces or amends this one ("thay thế Kế hoạch số …")."""
         documents = self._documents()

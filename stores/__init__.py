@@ -10,6 +10,7 @@ Usage example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -17,6 +18,8 @@ from sqlalchemy.engine import Engine
 from domain.agencies import Gazetteer
 from domain.errors import StoreError
 from stores.interfaces import (
+    AuditEntry,
+    AuditStore,
     ChannelStateStore,
     ConversationStore,
     EmbeddingCache,
@@ -28,17 +31,25 @@ from stores.interfaces import (
     VersionStore,
     doc_version,
 )
+from stores.sql.audit import SqlAuditStore
 from stores.sql.documents import AgencyKeys, SqlRecordStore, SqlVersionStore
 from stores.sql.engine import create_engine, migrate, translated
 from stores.sql.state import (
+    CHAT_PLATFORMS,
     SqlChannelStateStore,
     SqlConversationStore,
     SqlEmbeddingCache,
     SqlJobStore,
     SqlSubscriptionStore,
+    chat_conversation_id,
+    forget_chat_user,
 )
 
 __all__ = [
+    "CHAT_PLATFORMS",
+    "DEFAULT_CONVERSATION_IDLE",
+    "AuditEntry",
+    "AuditStore",
     "ChannelStateStore",
     "ConversationStore",
     "EmbeddingCache",
@@ -49,9 +60,14 @@ __all__ = [
     "SubscriptionStore",
     "TaskQuery",
     "VersionStore",
+    "chat_conversation_id",
     "doc_version",
     "open_stores",
 ]
+
+# How long a conversation may sit idle before it reads as absent, unless open_stores is told
+# otherwise (the default of PLANBOT_CONVERSATION_IDLE_MINUTES).
+DEFAULT_CONVERSATION_IDLE = timedelta(minutes=1440)
 
 
 @dataclass
@@ -66,6 +82,7 @@ class Stores:
     channels: ChannelStateStore
     jobs: JobStore
     embeddings: EmbeddingCache
+    audit: AuditStore
 
     @property
     def backend(self) -> str:
@@ -81,15 +98,29 @@ class Stores:
             return False
         return True
 
+    def forget_user(self, platform: str, user_id: str) -> dict[str, int]:
+        """Erase a chat user's conversation and subscriptions (a data subject's request for
+        erasure); how many of each went. ``platform`` is one of :data:`CHAT_PLATFORMS`.
+
+        :raises ValueError: an unknown platform.
+        """
+        return forget_chat_user(self.engine, platform, user_id)
+
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_stores(url: str, gazetteer: Gazetteer) -> Stores:
+def open_stores(
+    url: str,
+    gazetteer: Gazetteer,
+    *,
+    conversation_idle: timedelta | None = DEFAULT_CONVERSATION_IDLE,
+) -> Stores:
     """Connect, apply pending migrations and bring derived task data up to date.
 
     :param url: ``sqlite:///<path>`` or ``postgresql://user:pass@host/db``.
     :param gazetteer: resolves agency aliases and mergers for the agency filters.
+    :param conversation_idle: a conversation idle this long reads as absent (None: never).
     :raises StoreError: the database cannot be reached or migrated.
     :raises ConfigurationError: the URL is not one planbot supports.
     """
@@ -109,9 +140,10 @@ def open_stores(url: str, gazetteer: Gazetteer) -> Stores:
         engine=engine,
         versions=SqlVersionStore(engine, keys),
         records=records,
-        conversations=SqlConversationStore(engine),
+        conversations=SqlConversationStore(engine, conversation_idle),
         subscriptions=SqlSubscriptionStore(engine),
         channels=SqlChannelStateStore(engine),
         jobs=SqlJobStore(engine),
         embeddings=SqlEmbeddingCache(engine),
+        audit=SqlAuditStore(engine),
     )

@@ -2,20 +2,23 @@
 
 ``ingest/`` writes through :class:`VersionStore` and the vector index; ``retrieval/`` reads
 through :class:`RecordStore`, :class:`VersionStore` and the index; the bots and the API keep
-their state in the conversation, subscription, channel and job stores. SQL backends live in
+their state in the conversation, subscription, channel and job stores; admin actions go to the
+audit store. SQL backends live in
 ``stores.sql``; the vector index (Chroma) in ``stores.vectors``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
 
 from domain.records import Document, TargetRecord, TaskRecord
 
 __all__ = [
+    "AuditEntry",
+    "AuditStore",
     "ChannelStateStore",
     "ConversationStore",
     "EmbeddingCache",
@@ -146,12 +149,16 @@ class RecordStore(Protocol):
 class ConversationStore(Protocol):
     """What a conversation remembers between turns (a JSON object per conversation id)."""
 
-    def get(self, conversation_id: str) -> dict[str, Any] | None: ...
+    def get(self, conversation_id: str) -> dict[str, Any] | None:
+        """The state, or None when there is none or it was left idle too long (a follow-up
+        after a long pause starts afresh)."""
+        ...
 
     def save(self, conversation_id: str, state: dict[str, Any]) -> None: ...
 
-    def prune(self, older_than: datetime) -> int:
-        """Forget conversations not touched since ``older_than``; returns how many."""
+    def prune(self, older_than: datetime, limit: int | None = None) -> int:
+        """Forget conversations not touched since ``older_than`` (at most ``limit`` of them
+        when given); returns how many."""
         ...
 
 
@@ -190,6 +197,60 @@ class JobStore(Protocol):
 
     def abandon_running(self, detail: str) -> int:
         """Mark jobs left running by a stopped process as failed; returns how many."""
+        ...
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One admin action: who (client address, token fingerprint), what, on what, and how it
+    ended. ``at`` is naive UTC; ``id`` is given by the store (None before it is recorded).
+
+    :param action: "upload", "replace", "delete", "attach", "login_failed", …
+    :param outcome: "ok", "failed" or "refused".
+    :param token_fingerprint: :func:`domain.audit.token_fingerprint` of the token sent, never
+        the token itself; None when no token was sent.
+    """
+
+    action: str
+    outcome: str
+    client: str
+    token_fingerprint: str | None = None
+    document_id: str | None = None
+    job_id: str | None = None
+    detail: str | None = None
+    at: datetime = field(default_factory=_utcnow)
+    id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry for the API, ``at`` as ISO 8601 in UTC."""
+        at = self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)
+        return {
+            "id": self.id,
+            "at": at.isoformat(),
+            "action": self.action,
+            "outcome": self.outcome,
+            "client": self.client,
+            "token_fingerprint": self.token_fingerprint,
+            "document_id": self.document_id,
+            "job_id": self.job_id,
+            "detail": self.detail,
+        }
+
+
+class AuditStore(Protocol):
+    """An append-only log of admin actions."""
+
+    def record(self, entry: AuditEntry) -> None:
+        """Append ``entry`` (its ``id`` is ignored: the store numbers entries)."""
+        ...
+
+    def entries(self, limit: int = 100, before_id: int | None = None) -> list[AuditEntry]:
+        """The newest ``limit`` entries, newest first; with ``before_id``, only older ones
+        (pass the last id of a page to get the next)."""
         ...
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -103,6 +105,8 @@ class ChromaIndex:
         host: str | None = None,
         port: int = 8000,
         collection: str = "planbot_chunks",
+        timeout_s: float = 10.0,
+        retry_after_s: float = 15.0,
     ) -> None:
         if (path is None) == (host is None):
             raise ValueError("give either path (embedded Chroma) or host (Chroma server)")
@@ -112,19 +116,47 @@ class ChromaIndex:
         self._port = port
         self._collection_name = collection
         self._store: Any = None
+        self._timeout = timeout_s
+        # after the index fails to answer, calls fail at once for this long (a circuit
+        # breaker), so a hung server does not hold every request for the whole timeout
+        self._retry_after = retry_after_s
+        self._down_until = 0.0
+        self._ensure_lock = threading.Lock()
 
-    def _ensure(self) -> Any:
+    @contextmanager
+    def _guard(self, probe: bool = False) -> Iterator[None]:
+        """Translate errors; after a failure to answer, fail at once until the breaker's
+        time is up (a ``probe`` — the health check — always tries)."""
+        if not probe and time.monotonic() < self._down_until:
+            raise IndexUnavailableError("vector index unreachable (failed recently)")
+        try:
+            with _translated():
+                yield
+        except IndexUnavailableError:
+            self._down_until = time.monotonic() + self._retry_after
+            raise
+        self._down_until = 0.0
+
+    def _ensure(self, probe: bool = False) -> Any:
+        if self._store is not None:
+            return self._store
+        if not self._ensure_lock.acquire(timeout=self._timeout):
+            raise IndexUnavailableError("vector index unreachable (still connecting)")
+        try:
+            return self._connect(probe)
+        finally:
+            self._ensure_lock.release()
+
+    def _connect(self, probe: bool) -> Any:
         if self._store is None:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
             from langchain_chroma import Chroma
 
             settings = ChromaSettings(anonymized_telemetry=False)
-            with _translated():
+            with self._guard(probe):
                 if self._host is not None:
-                    client = chromadb.HttpClient(
-                        host=self._host, port=self._port, settings=settings
-                    )
+                    client = self._bounded_http_client(settings)
                 else:
                     assert self._path is not None
                     self._path.mkdir(parents=True, exist_ok=True)
@@ -137,22 +169,56 @@ class ChromaIndex:
                 )
         return self._store
 
+    def _bounded_http_client(self, settings: Any) -> Any:
+        """A client of the Chroma server whose every request times out.
+
+        chromadb's HTTP client waits without a limit, also while it connects (it asks the
+        server for its tenant): the connection is made on a helper thread given the
+        timeout, and the client's HTTP session then gets the timeout for every request.
+        """
+        import chromadb
+        import httpx
+
+        made: dict[str, Any] = {}
+
+        def connect() -> None:
+            try:
+                made["client"] = chromadb.HttpClient(
+                    host=str(self._host), port=self._port, settings=settings
+                )
+            except Exception as exc:
+                made["error"] = exc
+
+        helper = threading.Thread(target=connect, name="chroma-connect", daemon=True)
+        helper.start()
+        helper.join(self._timeout)
+        if "error" in made:
+            raise made["error"]
+        if "client" not in made:
+            raise IndexUnavailableError(
+                f"vector index at {self._host}:{self._port} did not answer in {self._timeout} s"
+            )
+        made["client"]._server._session.timeout = httpx.Timeout(
+            self._timeout, connect=min(self._timeout, 3.0)
+        )
+        return made["client"]
+
     def add(self, chunks: Sequence[Chunk]) -> int:
         """Add chunks not yet in the index; returns how many were added."""
         if not chunks:
             return 0
         store = self._ensure()
-        ids = [chunk_id(c) for c in chunks]
-        with _translated():
-            existing = set(store.get(ids=ids, include=[])["ids"])
-        fresh = [(i, c) for i, c in zip(ids, chunks, strict=True) if i not in existing]
-        fresh = list({i: (i, c) for i, c in fresh}.values())
+        # a passage repeated word for word at the same place is one chunk
+        unique = {chunk_id(c): c for c in chunks}
+        with self._guard():
+            existing = set(store.get(ids=list(unique), include=[])["ids"])
+        fresh = [(i, c) for i, c in unique.items() if i not in existing]
         if not fresh:
             return 0
         # Vectors are computed here, from each chunk's embed_text, so a task row is found by
         # its name while its full text (agencies, deadline) is what gets stored and cited.
         vectors = self._embeddings.embed_documents([c.embed_text or c.text for _, c in fresh])
-        with _translated():
+        with self._guard():
             store._collection.upsert(
                 ids=[i for i, _ in fresh],
                 embeddings=vectors,
@@ -176,7 +242,7 @@ class ChromaIndex:
         where: dict[str, object] = {"doc_version": {"$in": list(versions)}}
         if record:
             where = {"$and": [where, {"record": record}]}
-        with _translated():
+        with self._guard():
             vector = self._embeddings.embed_query(text)
             found = store.similarity_search_by_vector_with_relevance_scores(
                 vector, k=k, filter=where
@@ -207,7 +273,7 @@ class ChromaIndex:
         if not versions:
             return []
         store = self._ensure()
-        with _translated():
+        with self._guard():
             vector = self._embeddings.embed_query(text)
             found = store._collection.query(
                 query_embeddings=[vector],
@@ -222,7 +288,7 @@ class ChromaIndex:
         if not versions:
             return []
         store = self._ensure()
-        with _translated():
+        with self._guard():
             got = store.get(
                 where={"doc_version": {"$in": list(versions)}}, include=["documents", "metadatas"]
             )
@@ -244,13 +310,13 @@ class ChromaIndex:
 
     def count(self) -> int:
         store = self._ensure()
-        with _translated():
+        with self._guard():
             return int(store._collection.count())
 
     def versions(self) -> set[str]:
         """Every document version that has chunks in the index."""
         store = self._ensure()
-        with _translated():
+        with self._guard():
             got = store.get(include=["metadatas"])
         return {str(m["doc_version"]) for m in got["metadatas"]}
 
@@ -259,13 +325,15 @@ class ChromaIndex:
         if not versions:
             return
         store = self._ensure()
-        with _translated():
+        with self._guard():
             store.delete(where={"doc_version": {"$in": list(versions)}})
 
     def heartbeat(self) -> bool:
-        """True when the index answers."""
+        """True when the index answers (within the timeout, whatever the breaker says)."""
         try:
-            self.count()
+            store = self._ensure(probe=True)
+            with self._guard(probe=True):
+                store._collection.count()
         except StoreError:
             return False
         return True

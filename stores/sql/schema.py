@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
+    "audit",
     "changes",
     "conversations",
     "embeddings",
@@ -181,4 +182,21 @@ jobs = sa.Table(
     sa.Column("result", sa.JSON),
     sa.Column("detail", sa.Text),
     sa.Index("jobs_status", "status"),
+)
+
+# Admin actions, append-only; ``token_fingerprint`` is domain.audit.token_fingerprint of the
+# token sent, never the token.
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("client", sa.Text, nullable=False),
+    sa.Column("token_fingerprint", sa.Text),
+    sa.Column("document_id", sa.Text),
+    sa.Column("job_id", sa.Text),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Index("audit_at", "at"),
 )

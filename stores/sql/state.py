@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,11 +18,14 @@ from stores.sql import schema as s
 from stores.sql.engine import translated, write
 
 __all__ = [
+    "CHAT_PLATFORMS",
     "SqlChannelStateStore",
     "SqlConversationStore",
     "SqlEmbeddingCache",
     "SqlJobStore",
     "SqlSubscriptionStore",
+    "chat_conversation_id",
+    "forget_chat_user",
 ]
 
 # Bound on parameters per statement (SQLite allows 32766, PostgreSQL 65535).
@@ -43,15 +46,23 @@ def _upsert(
 
 
 class SqlConversationStore:
-    """One JSON state per conversation id, with the time it last changed."""
+    """One JSON state per conversation id, with the time it last changed.
 
-    def __init__(self, engine: Engine) -> None:
+    :param idle: a state not saved for this long reads as absent (None: never), so a
+        follow-up after a long pause starts a fresh conversation; :meth:`prune` deletes them.
+    """
+
+    def __init__(self, engine: Engine, idle: timedelta | None = None) -> None:
         self._engine = engine
+        self._idle = idle
 
     def get(self, conversation_id: str) -> dict[str, Any] | None:
         c = s.conversations
+        stmt = sa.select(c.c.state).where(c.c.id == conversation_id)
+        if self._idle is not None:
+            stmt = stmt.where(c.c.updated_at >= _now() - self._idle)
         with translated(), self._engine.connect() as conn:
-            state = conn.execute(sa.select(c.c.state).where(c.c.id == conversation_id)).scalar()
+            state = conn.execute(stmt).scalar()
         return dict(state) if state is not None else None
 
     def save(self, conversation_id: str, state: dict[str, Any]) -> None:
@@ -63,10 +74,15 @@ class SqlConversationStore:
                 {"state": state, "updated_at": _now()},
             )
 
-    def prune(self, older_than: datetime) -> int:
+    def prune(self, older_than: datetime, limit: int | None = None) -> int:
         c = s.conversations
+        stale = c.c.updated_at < older_than
+        if limit is not None:
+            # a bounded batch: the oldest first, one short write lock each
+            oldest = sa.select(c.c.id).where(stale).order_by(c.c.updated_at).limit(limit)
+            stale = c.c.id.in_(oldest.scalar_subquery())
         with write(self._engine) as conn:
-            gone = conn.execute(c.delete().where(c.c.updated_at < older_than))
+            gone = conn.execute(c.delete().where(stale))
             return int(gone.rowcount)
 
 
@@ -104,6 +120,37 @@ class SqlSubscriptionStore:
         )
         with translated(), self._engine.connect() as conn:
             return [(r.chat_id, r.agency) for r in conn.execute(stmt)]
+
+
+# The chat platforms whose users the bots keep state for (bot/telegram.py, bot/zalo.py).
+CHAT_PLATFORMS = ("telegram", "zalo")
+
+
+def chat_conversation_id(platform: str, user_id: str) -> str:
+    """The conversation id the bots use for a chat user: ``"<platform>:<id>"`` (the Telegram
+    chat id, the Zalo sender id)."""
+    return f"{platform}:{user_id}"
+
+
+def forget_chat_user(engine: Engine, platform: str, user_id: str) -> dict[str, int]:
+    """Erase, in one transaction, everything kept about one chat user of ``platform``: their
+    conversation and their digest subscriptions. Returns how many rows of each went.
+
+    Webhook message ids (``seen_messages``) are not linked to a user and stay until pruned.
+
+    :raises ValueError: ``platform`` is not one of :data:`CHAT_PLATFORMS`.
+    """
+    if platform not in CHAT_PLATFORMS:
+        raise ValueError(f"unknown chat platform {platform!r}")
+    c, t = s.conversations, s.subscriptions
+    with write(engine) as conn:
+        conversations = conn.execute(
+            c.delete().where(c.c.id == chat_conversation_id(platform, user_id))
+        ).rowcount
+        subscriptions = conn.execute(
+            t.delete().where(t.c.platform == platform, t.c.chat_id == user_id)
+        ).rowcount
+    return {"conversations": int(conversations), "subscriptions": int(subscriptions)}
 
 
 class SqlChannelStateStore:

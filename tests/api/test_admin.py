@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from domain.settings import Settings
+from tests.api.jobs import finished
 from tests.conftest import make_container
 from tests.plans import write_docx, write_encrypted_pdf, write_pdf, write_textless_pdf
 
@@ -33,9 +34,15 @@ def client(services, tmp_path: Path):
 
 def upload(client: TestClient, path: Path, method: str = "post", url: str = "/documents"):
     with path.open("rb") as fh:
-        return client.request(
+        response = client.request(
             method.upper(), url, headers=AUTH, files={"file": (path.name, fh.read(), DOCX)}
         )
+    return finished(client, response)
+
+
+def post(client: TestClient, name: str, data: bytes, kind: str = "text/plain"):
+    response = client.post("/documents", headers=AUTH, files={"file": (name, data, kind)})
+    return finished(client, response)
 
 
 def state(client: TestClient, services) -> tuple[int, list[dict]]:
@@ -127,24 +134,12 @@ def test_admin_is_off_without_a_configured_token(services, tmp_path):
 def test_bad_uploads_leave_the_index_as_it_was(client: TestClient, services, tmp_path):
     upload(client, write_docx(tmp_path / "plan.docx"))
     before = state(client, services)
-    too_big = client.post(
-        "/documents",
-        headers=AUTH,
-        files={"file": ("big.txt", b"a" * (1024 * 1024 + 10), "text/plain")},
-    )
+    too_big = post(client, "big.txt", b"a" * (1024 * 1024 + 10))
     assert too_big.status_code == 413 and "1 MB" in too_big.json()["detail"]
     # a PNG named .pdf: the type is sniffed from the content
-    png = client.post(
-        "/documents",
-        headers=AUTH,
-        files={"file": ("plan.pdf", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "application/pdf")},
-    )
+    png = post(client, "plan.pdf", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "application/pdf")
     assert png.status_code == 415 and "Định dạng không hỗ trợ" in png.json()["detail"]
-    corrupt = client.post(
-        "/documents",
-        headers=AUTH,
-        files={"file": ("hong.pdf", b"%PDF-1.7\nbroken", "application/pdf")},
-    )
+    corrupt = post(client, "hong.pdf", b"%PDF-1.7\nbroken", "application/pdf")
     assert corrupt.status_code == 422 and "hong.pdf" in corrupt.json()["detail"]
     scanned = upload(client, write_textless_pdf(tmp_path / "scan.pdf"))
     assert scanned.status_code == 422 and "không có nội dung" in scanned.json()["detail"]
@@ -222,7 +217,7 @@ def test_wrong_tokens_are_throttled(services, tmp_path: Path) -> None:
 
 
 def test_the_throttle_window_slides() -> None:
-    from api.admin import FailedAttempts
+    from api.auth import FailedAttempts
 
     now = [0.0]
     attempts = FailedAttempts(2, 60, clock=lambda: now[0])
@@ -233,3 +228,31 @@ def test_the_throttle_window_slides() -> None:
     assert attempts.retry_after("a") == 1
     now[0] = 60.0
     assert attempts.retry_after("a") is None
+
+
+def test_admin_actions_are_audited(client: TestClient, tmp_path: Path) -> None:
+    first = upload(client, write_docx(tmp_path / "v1.docx", version=1)).json()
+    upload(client, write_docx(tmp_path / "v2.docx", version=2), "put", f"/documents/{first['id']}")
+    assert client.delete(f"/documents/{first['id']}", headers=AUTH).status_code == 200
+    assert client.delete("/documents/khong-co", headers=AUTH).status_code == 404
+    wrong = client.delete("/documents/x", headers={"Authorization": "Bearer doan-sai-ma"})
+    assert wrong.status_code == 401
+    assert client.get("/audit").status_code == 401
+    body = client.get("/audit", headers=AUTH)
+    assert body.status_code == 200
+    entries = body.json()["entries"]
+    seen = [(e["action"], e["outcome"], e["document_id"]) for e in reversed(entries)]
+    assert seen == [
+        ("upload", "accepted", None),
+        ("upload", "ok", first["id"]),
+        ("replace", "accepted", first["id"]),
+        ("replace", "ok", first["id"]),
+        ("delete", "ok", first["id"]),
+        ("delete", "failed", "khong-co"),
+        ("login_failed", "refused", None),
+        ("login_failed", "refused", None),  # GET /audit without a token
+    ]
+    assert all(e["client"] and e["at"] for e in entries)
+    prints = {e["token_fingerprint"] for e in entries if e["action"] != "login_failed"}
+    assert len(prints) == 1 and None not in prints  # one token, the same fingerprint
+    assert TOKEN not in body.text and "doan-sai-ma" not in body.text

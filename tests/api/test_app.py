@@ -58,6 +58,21 @@ def test_agency_filter_is_alias_and_diacritics_insensitive(client: TestClient):
     assert by_alias["total"] == by_name["total"] > 10
 
 
+def test_an_agency_filter_that_names_nothing_matches_nothing(client: TestClient):
+    for nothing in (".", "-", "x", "s", "ở", "so y t", "Sở Không Có Thật"):
+        body = client.get("/tasks", params={"agency": nothing}).json()
+        assert body["total"] == 0, nothing
+    # a part of a name in whole words still finds it
+    assert client.get("/tasks", params={"agency": "y tế", "role": "lead"}).json()["total"] == 2
+
+
+def test_dates_must_be_dates(client: TestClient):
+    for bad in ("2026-13-01", "mai", "31/12/2026", "2026-02-30"):
+        response = client.get("/tasks", params={"due_from": bad})
+        assert response.status_code == 422, bad
+        assert "due_from" in response.json()["detail"] and "ngày" in response.json()["detail"]
+
+
 def test_status_relative_to_injected_today(client: TestClient):
     overdue = client.get("/tasks", params={"status": "overdue", "limit": 500}).json()["tasks"]
     assert overdue and all(t["deadline"]["end"] < "2025-09-10" for t in overdue)

@@ -1,5 +1,6 @@
 """Text files in the encodings offices save them in: UTF-8, UTF-16 with a byte order mark,
-Windows-1258 (tone marks as combining characters); an unknown encoding is refused, saying so."""
+Windows-1258 (tone marks as combining characters), and the legacy TCVN3 and VNI (read in
+tests/ingest/test_legacy_text.py); an unknown encoding is refused, saying so."""
 
 from __future__ import annotations
 
@@ -52,10 +53,21 @@ def test_known_encodings_read_as_unicode(encode, tmp_path: Path) -> None:  # typ
     assert "hồ sơ sức khỏe điện tử" in text
 
 
-def test_an_unknown_encoding_is_refused_saying_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "data",
+    [
+        # bytes that are neither UTF-8 nor Vietnamese in Windows-1258, TCVN3 or VNI
+        bytes(range(0x80, 0xFF)) * 4,
+        ("計画書は2027年までに完了します。こうつうぶがたんとうします。" * 5).encode("shift_jis"),
+    ],
+    ids=["random-bytes", "shift-jis"],
+)
+def test_an_unknown_encoding_is_refused_saying_so(data: bytes, tmp_path: Path) -> None:
     path = tmp_path / "ke-hoach.txt"
-    # bytes that are neither UTF-8 nor Vietnamese in Windows-1258
-    path.write_bytes(bytes(range(0x80, 0xFF)) * 4)
+    path.write_bytes(data)
     with pytest.raises(UnsupportedFileError) as raised:
         load_file(path)
-    assert "bảng mã" in str(raised.value) and "UTF-8" in str(raised.value)
+    message = str(raised.value)
+    assert "bảng mã" in message
+    for accepted in ("UTF-8", "UTF-16", "Windows-1258", "TCVN3", "VNI"):
+        assert accepted in message
