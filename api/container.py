@@ -9,7 +9,7 @@ from domain.agencies import Gazetteer
 from domain.settings import Settings
 from ingest.pipeline import Ingestor
 from ingest.sandbox import BoundedParser, IngestLimits
-from retrieval.embedders import CachedEmbeddings, build_embedder
+from retrieval.embedders import CachedEmbeddings, Embedder, build_embedder
 from retrieval.llm import OpenAIChatModel
 from retrieval.search import HybridRetriever
 from retrieval.service import Assistant
@@ -66,8 +66,11 @@ def build_index(settings: Settings, embeddings: CachedEmbeddings) -> ChromaIndex
     )
 
 
-def build_container(settings: Settings) -> Container:
-    """Open the stores and wire the ingestor; nothing loads a model until it is used."""
+def build_container(settings: Settings, embedder: Embedder | None = None) -> Container:
+    """Open the stores and wire the ingestor; nothing loads a model until it is used.
+
+    :param embedder: use this embedding model instead of the one the settings name.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     extra = [settings.agencies_file] if settings.agencies_file else []
     gazetteer = Gazetteer.load(extra)
@@ -77,7 +80,9 @@ def build_container(settings: Settings) -> Container:
         conversation_idle=timedelta(minutes=settings.conversation_idle_minutes),
     )
     key = settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None
-    embedder = build_embedder(settings.embedder, openai_model=settings.embedding_model, api_key=key)
+    embedder = embedder or build_embedder(
+        settings.embedder, openai_model=settings.embedding_model, api_key=key
+    )
     embeddings = CachedEmbeddings(
         embedder, cache=stores.embeddings, batch_size=settings.embed_batch_size
     )

@@ -306,9 +306,7 @@ def _task_filters(query: TaskQuery, keys: AgencyKeys) -> list[sa.ColumnElement[b
                 a.c.position == t.c.position,
                 a.c.role.in_(roles),
                 # whole words: "y te" finds "so y te", a stray letter finds nothing
-                (sa.literal(" ") + a.c.key + sa.literal(" ")).contains(
-                    f" {key} ", autoescape=True
-                ),
+                (sa.literal(" ") + a.c.key + sa.literal(" ")).contains(f" {key} ", autoescape=True),
             )
         )
     if query.due_from:
