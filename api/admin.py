@@ -17,7 +17,13 @@ from api.audit_log import audit, record_audit
 from api.auth import AdminDep, ContainerDep
 from api.container import Container
 from api.errors import responses
-from domain.errors import CorruptFileError, DocumentNotFoundError, UnsupportedFileError
+from domain.errors import (
+    CorruptFileError,
+    DocumentNotFoundError,
+    EmbedderError,
+    StoreError,
+    UnsupportedFileError,
+)
 from ingest.loaders import sniff_kind
 from ingest.pipeline import IngestResult
 from stores import Job, JobStore
@@ -33,6 +39,7 @@ _STATUS_BY_KIND = {
     "empty": 422,
     "ingest": 422,
     "limit": 413,
+    "unavailable": 503,
 }
 
 
@@ -71,12 +78,17 @@ class IngestJobs:
                 result = fn()
             except Exception as exc:
                 log.exception("ingest job %s failed", job.id)
+                why = (
+                    "kho dữ liệu hoặc mô hình nhúng tạm thời không phản hồi"
+                    if isinstance(exc, (StoreError, EmbedderError))
+                    else "lỗi hệ thống"
+                )
                 self._store.finish(
                     job.id,
                     "failed",
-                    result={"code": 503, "kind": "internal"},
-                    detail=f"Không nạp được {source}: lỗi hệ thống ({type(exc).__name__}); "
-                    "văn bản cũ (nếu có) vẫn được giữ nguyên.",
+                    result={"code": 503, "kind": "unavailable"},
+                    detail=f"Không nạp được {source}: {why}; văn bản cũ (nếu có) vẫn được "
+                    "giữ nguyên, hãy thử lại sau.",
                 )
                 self._clean()
                 on_finish(job.id, "failed", None, f"{type(exc).__name__}")
@@ -107,6 +119,11 @@ class IngestJobs:
             step()
         except Exception:
             log.exception(what)
+
+    def maintain(self) -> None:
+        """Queue a cleanup of what failed jobs left (the index was down, say) on the ingest
+        thread, where it never runs beside a job; called on a timer while serving."""
+        self._pool.submit(self._clean)
 
     def get(self, job_id: str) -> Job | None:
         return self._store.get(job_id)

@@ -80,17 +80,20 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             app.state.container.ingestor.cleanup()
         except StoreError as exc:  # serve anyway; /health reports the index as down
             log.warning("cleanup skipped, the index does not answer: %s", exc)
-        # idle conversations go now and on a timer while serving (a failing store is logged)
-        app.state.retention = RetentionSweeper(
-            app.state.container.stores, app.state.container.settings
-        )
-        app.state.retention.sweep()
-        app.state.retention.start()
         app.state.jobs = IngestJobs(
             app.state.container.stores.jobs,
             cleanup=app.state.container.ingestor.cleanup,
             warm=app.state.container.assistant.warm,
         )
+        # idle conversations go now and on a timer while serving (a failing store is logged);
+        # the timer also cleans up what failed uploads left, on the ingest thread
+        app.state.retention = RetentionSweeper(
+            app.state.container.stores,
+            app.state.container.settings,
+            also=app.state.jobs.maintain,
+        )
+        app.state.retention.sweep()
+        app.state.retention.start()
         # read the passages into the search in the background: the first question is quick
         threading.Thread(target=_warm, args=(app.state.container,), daemon=True).start()
         app.state.jobs.abandon_running()
@@ -104,8 +107,8 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
                 await app.state.telegram.shutdown()
             if app.state.zalo is not None:
                 app.state.zalo.close()
-            app.state.jobs.shutdown()
             app.state.retention.stop()
+            app.state.jobs.shutdown()
             if owned:
                 app.state.container.close()
 

@@ -32,7 +32,8 @@ def ingest(
     """Nạp (hoặc nạp lại) các văn bản kế hoạch vào kho dữ liệu."""
     container = build_container(Settings())
     container.ingestor.cleanup()
-    failed = 0
+    failed: list[str] = []
+    done = 0
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -44,11 +45,13 @@ def ingest(
         container.embeddings.progress = lambda n: progress.advance(bar, n)
 
         def report(result) -> None:  # type: ignore[no-untyped-def]
-            nonlocal failed
+            nonlocal done
             if result.status == "failed":
-                failed += 1
+                failed.append(result.source)
                 progress.console.print(f"[red]Lỗi[/red] {result.source}: {result.error}")
-            elif result.status == "unchanged":
+                return
+            done += 1
+            if result.status == "unchanged":
                 progress.console.print(
                     f"{result.source}: {_STATUS[result.status]} (ID {result.document_id}, "
                     f"phiên bản {result.version}, nhúng mới 0)"
@@ -73,8 +76,15 @@ def ingest(
         else:
             container.ingestor.ingest_paths(paths, on_file=report)
     container.close()
+    console.print(_summary(done, failed))
     if failed:
         raise typer.Exit(code=1)
+
+
+def _summary(done: int, failed: list[str]) -> str:
+    """The last line of an ingest: how many files were read, which failed."""
+    line = f"Tổng cộng: {done} tệp nạp được, {len(failed)} tệp lỗi"
+    return line + (": " + ", ".join(failed) + "." if failed else ".")
 
 
 _STATUS = {"added": "đã thêm", "updated": "đã cập nhật phiên bản mới", "unchanged": "không đổi"}
@@ -210,7 +220,15 @@ def serve(
 
     from api.app import create_app
 
-    uvicorn.run(create_app(Settings()), host=host, port=port)
+    settings = Settings()
+    # the server refuses headers past the limit before the app sees them (the app checks too)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        h11_max_incomplete_event_size=settings.max_header_kb * 1024,
+        timeout_keep_alive=5,
+    )
 
 
 @app.command()

@@ -30,6 +30,8 @@ MAX_SWEEP_SECONDS = 30.0
 # Sweeps run this often at most; a short idle time (tests, demos) sweeps more often.
 MAX_INTERVAL = timedelta(hours=1)
 MIN_INTERVAL = timedelta(seconds=30)
+# Webhook message ids are kept this long to refuse a replayed event; none comes later.
+SEEN_MESSAGES_AGE = timedelta(days=7)
 
 
 def _utcnow() -> datetime:
@@ -51,9 +53,15 @@ class RetentionSweeper:
         *,
         interval: timedelta | None = None,
         clock: Callable[[], datetime] = _utcnow,
+        also: Callable[[], object] = lambda: None,
+        batch: int = BATCH,
     ) -> None:
+        """:param also: run on every timed sweep too (the ingest jobs' cleanup)."""
+        self._also = also
+        self._batch = batch
         self._stores = stores
         self.idle = timedelta(minutes=settings.conversation_idle_minutes)
+        self.audit_age = timedelta(days=settings.audit_days)
         self.interval = interval or min(MAX_INTERVAL, max(MIN_INTERVAL, self.idle / 4))
         self._clock = clock
         self._stopping = threading.Event()
@@ -67,9 +75,9 @@ class RetentionSweeper:
         gone = 0
         try:
             while not self._stopping.is_set():
-                batch = self._stores.conversations.prune(cutoff, limit=BATCH)
+                batch = self._stores.conversations.prune(cutoff, limit=self._batch)
                 gone += batch
-                if batch < BATCH or time.monotonic() >= deadline:
+                if batch < self._batch or time.monotonic() >= deadline:
                     break
         except StoreError as exc:
             log.warning("idle conversations not swept: %s", exc)
@@ -77,7 +85,18 @@ class RetentionSweeper:
             log.exception("idle conversations not swept")
         if gone:
             log.info("forgot %d idle conversations", gone)
-        return {"conversations": gone}
+        return {"conversations": gone, **self._sweep_logs()}
+
+    def _sweep_logs(self) -> dict[str, int]:
+        """Audit entries past ``audit_days`` and webhook message ids past a week go too."""
+        now = self._clock()
+        gone = {"audit": 0, "seen_messages": 0}
+        try:
+            gone["audit"] = self._stores.audit.prune(now - self.audit_age)
+            gone["seen_messages"] = self._stores.channels.prune_seen(now - SEEN_MESSAGES_AGE)
+        except StoreError as exc:
+            log.warning("old log entries not swept: %s", exc)
+        return gone
 
     def start(self) -> None:
         """Sweep every ``interval`` on a daemon thread until :meth:`stop` (idempotent)."""
@@ -101,3 +120,7 @@ class RetentionSweeper:
     def _run(self) -> None:
         while not self._stopping.wait(self.interval.total_seconds()):
             self.sweep()
+            try:
+                self._also()
+            except Exception:
+                log.exception("periodic maintenance failed")

@@ -265,8 +265,14 @@ async def send_digest(context: CallbackContext[Any, Any, Any, Any]) -> None:
     """Job callback: the daily digest of one subscription."""
     job = context.job
     assert job is not None and job.chat_id is not None
-    assistant, _ = _services(context)
+    assistant, subscriptions = _services(context)
     agency = str(job.data)
+    # the user may have unsubscribed or been forgotten (``planbot users forget``) since the
+    # job was scheduled: the store decides, and a job it no longer holds ends here
+    held = await asyncio.to_thread(subscriptions.subscriptions, PLATFORM)
+    if (str(job.chat_id), agency) not in {(str(c), a) for c, a in held}:
+        job.schedule_removal()
+        return
     answer = await asyncio.to_thread(
         assistant.due, status="upcoming", within_days=DIGEST_DAYS, agency=agency
     )

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # longer than needed, Nghị định 13/2023/NĐ-CP): a follow-up after such a pause starts
     # afresh, and a sweep while the server or the polling bot runs deletes it.
     conversation_idle_minutes: int = Field(default=1440, gt=0)
+    # Admin actions in the audit log (with client addresses) are kept this many days.
+    audit_days: int = Field(default=365, gt=0)
     # Every wait on a dependency is bounded: the vector index (a Chroma server), and the
     # health check as a whole, which reports a part that does not answer in time as down.
     chroma_timeout_s: float = Field(default=10.0, gt=0)

@@ -13,9 +13,11 @@ from pathlib import Path
 from domain.agencies import Gazetteer
 from domain.errors import (
     CorruptFileError,
+    EmbedderError,
     EmptyDocumentError,
     IngestError,
     LimitExceededError,
+    StoreError,
     UnsupportedFileError,
 )
 from domain.provinces import provinces_in
@@ -96,7 +98,7 @@ class IngestResult:
     error: str | None = None
     replaced_version: int | None = None
     changes: dict[str, object] | None = None
-    # why it failed: "unsupported" | "corrupt" | "empty" | "limit" | "ingest"
+    # why it failed: "unsupported" | "corrupt" | "empty" | "limit" | "unavailable" | "ingest"
     kind: str = "ingest"
 
 
@@ -148,7 +150,16 @@ class Ingestor:
         """Ingest files and folders (recursively); a failing file does not stop the others."""
         results = []
         for path, entry in _expand(paths):
-            result = self.ingest_file(path, entry=entry)
+            try:
+                result = self.ingest_file(path, entry=entry)
+            except (StoreError, EmbedderError) as exc:  # this file fails; the next may not
+                log.warning("ingest of %s failed: %s", path.name, exc)
+                result = IngestResult(
+                    source=path.name,
+                    status="failed",
+                    error="kho dữ liệu hoặc mô hình nhúng không phản hồi; tệp chưa được nạp",
+                    kind="unavailable",
+                )
             results.append(result)
             if on_file:
                 on_file(result)
@@ -227,9 +238,11 @@ class Ingestor:
             self._index.add(chunks)
             retired = self._versions.activate(document.id, document.version)
         except BaseException:
-            # nothing half-written: the new version's chunks and records go, the old stays
-            self._index.delete_versions([doc_version(document.id, document.version)])
+            # nothing half-written: the new version's records go first (the database answers
+            # when the index may not), then its chunks; chunks left because the index is
+            # down are never searched (not active) and go with the next cleanup
             self._versions.purge(document.id, document.version)
+            self._index.delete_versions([doc_version(document.id, document.version)])
             raise
         self._index.delete_versions([doc_version(document.id, v) for v in retired])
         for old in retired:

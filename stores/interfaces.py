@@ -183,6 +183,10 @@ class ChannelStateStore(Protocol):
         """Record a message id; False when it was seen before (a replayed event)."""
         ...
 
+    def prune_seen(self, older_than: datetime) -> int:
+        """Forget message ids seen before ``older_than`` (no platform replays that late)."""
+        ...
+
 
 class JobStore(Protocol):
     """Ingest jobs, so their state outlives the request (and the process) that started them."""
@@ -251,6 +255,10 @@ class AuditStore(Protocol):
     def entries(self, limit: int = 100, before_id: int | None = None) -> list[AuditEntry]:
         """The newest ``limit`` entries, newest first; with ``before_id``, only older ones
         (pass the last id of a page to get the next)."""
+        ...
+
+    def prune(self, older_than: datetime) -> int:
+        """Delete entries recorded before ``older_than``; returns how many."""
         ...
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, RowMapping
@@ -38,6 +38,12 @@ class SqlAuditStore:
             stmt = stmt.where(a.c.id < before_id)
         with translated(), self._engine.connect() as conn:
             return [_entry(row) for row in conn.execute(stmt).mappings()]
+
+    def prune(self, older_than: datetime) -> int:
+        """Delete entries recorded before ``older_than`` (naive UTC); how many went."""
+        a = s.audit
+        with write(self._engine) as conn:
+            return int(conn.execute(a.delete().where(a.c.at < older_than)).rowcount)
 
 
 def _row(entry: AuditEntry) -> dict[str, object]:

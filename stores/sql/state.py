@@ -168,6 +168,11 @@ class SqlChannelStateStore:
         with write(self._engine) as conn:
             _upsert(conn, s.kv, {"key": key}, {"value": value})
 
+    def prune_seen(self, older_than: datetime) -> int:
+        t = s.seen_messages
+        with write(self._engine) as conn:
+            return int(conn.execute(t.delete().where(t.c.seen_at < older_than)).rowcount)
+
     def first_sighting(self, platform: str, message_id: str) -> bool:
         t = s.seen_messages
         try:

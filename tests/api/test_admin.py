@@ -256,3 +256,27 @@ def test_admin_actions_are_audited(client: TestClient, tmp_path: Path) -> None:
     prints = {e["token_fingerprint"] for e in entries if e["action"] != "login_failed"}
     assert len(prints) == 1 and None not in prints  # one token, the same fingerprint
     assert TOKEN not in body.text and "doan-sai-ma" not in body.text
+
+
+def test_the_framework_s_errors_are_said_in_vietnamese(client: TestClient) -> None:
+    broken_json = client.post(
+        "/ask", content='{"question": "Sở'.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert broken_json.status_code == 422
+    assert broken_json.json()["detail"] == "Yêu cầu không hợp lệ: nội dung JSON bị hỏng."
+    not_an_object = client.post("/ask", json=["Sở Y tế"])
+    assert not_an_object.status_code == 422 and "đối tượng JSON" in not_an_object.json()["detail"]
+    broken_form = client.post(
+        "/documents",
+        headers={**AUTH, "Content-Type": "multipart/form-data; boundary=xyz"},
+        content=b"--xyz\r\nContent-Disposition: form-data; name=file\r\n\r\nabc",
+    )
+    assert broken_form.status_code in (400, 422)
+    assert not broken_form.json()["detail"].isascii()
+    no_file = client.post("/documents", headers=AUTH, data={"other": "x"})
+    assert no_file.status_code == 422 and "thiếu file" in no_file.json()["detail"]
+    assert client.get("/khong-co").json()["detail"].startswith("Không tìm thấy")
+    wrong_method = client.put("/ask", json={"question": "x"})
+    assert wrong_method.status_code == 405 and "PUT" in wrong_method.json()["detail"]
+    for response in (broken_json, not_an_object, no_file):
+        assert set(response.json()) <= {"detail", "errors"}

@@ -42,11 +42,15 @@ def test_ingest_list_replace_remove(env: Path):
 
 
 def test_a_bad_file_fails_the_command_and_names_it(env: Path, tmp_path: Path):
-    bad = tmp_path / "hong.pdf"
+    bad = tmp_path / "a-hong.pdf"  # read first: the files after it are still ingested
     bad.write_bytes(b"%PDF-1.4 broken")
-    result = CliRunner().invoke(app, ["ingest", str(bad), str(env)])
+    repeated = tmp_path / "lap.txt"  # a passage repeated word for word is no obstacle
+    text = PLAN.replace("12/KH", "13/KH").replace("KẾ HOẠCH", "KẾ HOẠCH\nLặp lại.\nLặp lại.")
+    repeated.write_text(text + "Lặp lại.\n" * 3, "utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(bad), str(repeated), str(env)])
     assert result.exit_code == 1
-    assert "hong.pdf" in result.output and "đã thêm" in result.output
+    assert "a-hong.pdf" in result.output and result.output.count("đã thêm") == 2
+    assert "Tổng cộng: 2 tệp nạp được, 1 tệp lỗi: a-hong.pdf." in result.output
 
 
 def test_eval_plays_a_conversations_file_given_as_qa(env: Path, tmp_path: Path):

@@ -175,6 +175,13 @@ async def test_subscription_and_digest_with_injected_today(
         assert [line.split(":")[0] for line in digest.splitlines() if line.startswith("• NV")] == [
             "• NV 62"
         ]
+        # forgotten outside the bot (``planbot users forget``): the scheduled job sends nothing
+        services.stores.forget_user("telegram", "4242")
+        sent = len(telegram_api.calls("/sendMessage"))
+        await job.run(application)
+        assert len(telegram_api.calls("/sendMessage")) == sent
+        assert job.removed
+        services.stores.subscriptions.subscribe("telegram", "4242", "Sở Thông tin và Truyền thông")
         await application.process_update(
             Update.de_json(message_update(2, "/huytheodoi"), application.bot)
         )

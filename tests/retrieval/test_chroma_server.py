@@ -147,6 +147,24 @@ def test_api_over_a_chroma_server_that_dies(tmp_path: Path) -> None:
             answer = client.post("/ask", json=TASK_QUESTION).json()["answer"]
             assert answer.startswith("Thời hạn hoàn thành: 3/2026")
             assert client.get("/tasks").json()["total"] == 3
+            # an upload while the index is down fails clearly and leaves no pending version
+            from tests.api.jobs import finished
+            from tests.plans import write_pdf
+
+            other = write_pdf(tmp_path / "other.pdf")
+            refused = finished(
+                client,
+                client.post(
+                    "/documents",
+                    headers={"Authorization": f"Bearer {TOKEN}"},
+                    files={"file": ("other.pdf", other.read_bytes(), "x")},
+                ),
+            )
+            assert refused.status_code == 503, refused.body
+            assert "không phản hồi" in refused.body["detail"]
+            stores = client.app.state.container.stores
+            assert stores.versions.stale_versions() == []
+            assert len(client.get("/documents").json()["documents"]) == 1
     finally:
         proc.kill()
 

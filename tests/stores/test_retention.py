@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from api import retention
 from api.retention import RetentionSweeper
 from domain.agencies import Gazetteer
 from domain.errors import StoreError
@@ -80,14 +79,12 @@ def test_the_sweep_deletes_idle_conversations_only(stores: Stores, settings: Set
         stores.conversations.save(name, {"items": []})
     _age(stores, "old-1", IDLE + timedelta(minutes=1))
     _age(stores, "old-2", timedelta(days=40))
-    assert RetentionSweeper(stores, settings).sweep() == {"conversations": 2}
+    assert RetentionSweeper(stores, settings).sweep()["conversations"] == 2
     assert _ids(stores) == {"fresh"}
-    assert RetentionSweeper(stores, settings).sweep() == {"conversations": 0}
+    assert RetentionSweeper(stores, settings).sweep()["conversations"] == 0
 
 
-def test_the_sweep_deletes_in_bounded_batches(
-    stores: Stores, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_sweep_deletes_in_bounded_batches(stores: Stores, settings: Settings) -> None:
     for i in range(5):
         stores.conversations.save(f"old-{i}", {"items": []})
         _age(stores, f"old-{i}", IDLE + timedelta(minutes=i + 1))
@@ -95,8 +92,7 @@ def test_the_sweep_deletes_in_bounded_batches(
     cutoff = datetime.now(UTC).replace(tzinfo=None) - IDLE
     assert stores.conversations.prune(cutoff, limit=2) == 2
     assert _ids(stores) == {"old-0", "old-1", "old-2", "fresh"}  # the oldest went first
-    monkeypatch.setattr(retention, "BATCH", 2)
-    assert RetentionSweeper(stores, settings).sweep() == {"conversations": 3}
+    assert RetentionSweeper(stores, settings, batch=2).sweep()["conversations"] == 3
     assert _ids(stores) == {"fresh"}
 
 
@@ -123,8 +119,12 @@ def test_a_failing_store_is_logged_not_raised(
     def prune(*_: Any, **__: Any) -> int:
         raise StoreError("database failed: OperationalError")
 
-    broken: Any = SimpleNamespace(conversations=SimpleNamespace(prune=prune))
-    assert RetentionSweeper(broken, settings).sweep() == {"conversations": 0}
+    broken: Any = SimpleNamespace(
+        conversations=SimpleNamespace(prune=prune),
+        audit=SimpleNamespace(prune=prune),
+        channels=SimpleNamespace(prune_seen=prune),
+    )
+    assert RetentionSweeper(broken, settings).sweep()["conversations"] == 0
     assert "not swept" in caplog.text
 
 
@@ -191,3 +191,29 @@ def test_the_keys_are_those_the_bots_use(stores: Stores) -> None:
     assert zalo.handle_event(event, Assistant(), client, stores.channels)  # type: ignore[arg-type]
     assert seen == [chat_conversation_id("zalo", "8841")]
     assert stores.forget_user("zalo", "8841") == {"conversations": 1, "subscriptions": 0}
+
+
+def test_the_sweep_ages_out_audit_entries_and_webhook_ids(stores: Stores, tmp_path: Path) -> None:
+    from stores import AuditEntry
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for days in (400, 10):
+        stores.audit.record(
+            AuditEntry(
+                action="delete", outcome="ok", client="10.0.0.1", at=now - timedelta(days=days)
+            )
+        )
+    assert stores.channels.first_sighting("zalo", "old-message")
+    assert stores.channels.first_sighting("zalo", "new-message")
+    seen = schema.seen_messages
+    with stores.engine.begin() as conn:
+        conn.execute(
+            seen.update()
+            .where(seen.c.message_id == "old-message")
+            .values(seen_at=now - timedelta(days=8))
+        )
+    swept = RetentionSweeper(stores, Settings(data_dir=tmp_path, audit_days=30)).sweep()
+    assert (swept["audit"], swept["seen_messages"]) == (1, 1)
+    assert [e.at.date() for e in stores.audit.entries()] == [(now - timedelta(days=10)).date()]
+    assert stores.channels.first_sighting("zalo", "old-message")  # forgotten, so new again
+    assert not stores.channels.first_sighting("zalo", "new-message")
