@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 from api.admin import IngestJobs
 from api.admin import router as admin_router
 from api.audit import router as audit_router
+from api.auth import MIN_TOKEN_CHARS
 from api.channels import router as channels_router
 from api.channels import start_telegram, start_zalo
 from api.container import Container, build_container
@@ -75,6 +76,12 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = container is None
         app.state.container = container or build_container(settings)
+        token = settings.admin_token.get_secret_value() if settings.admin_token else ""
+        if 0 < len(token) < MIN_TOKEN_CHARS:
+            log.warning(
+                "PLANBOT_ADMIN_TOKEN is shorter than %d characters: the admin API stays off",
+                MIN_TOKEN_CHARS,
+            )
         # what an interrupted ingest (crash, kill -9) left behind goes before serving
         try:
             app.state.container.ingestor.cleanup()

@@ -81,7 +81,10 @@ def build_container(settings: Settings, embedder: Embedder | None = None) -> Con
     )
     key = settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None
     embedder = embedder or build_embedder(
-        settings.embedder, openai_model=settings.embedding_model, api_key=key
+        settings.embedder,
+        openai_model=settings.embedding_model,
+        api_key=key,
+        timeout_s=settings.embedding_timeout_s,
     )
     embeddings = CachedEmbeddings(
         embedder, cache=stores.embeddings, batch_size=settings.embed_batch_size
@@ -117,7 +120,12 @@ def build_assistant(
     llm = None
     if settings.llm_base_url:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        llm = OpenAIChatModel(settings.llm_base_url, settings.llm_model or "default", key)
+        llm = OpenAIChatModel(
+            settings.llm_base_url,
+            settings.llm_model or "default",
+            key,
+            timeout=settings.llm_timeout_s,
+        )
     return Assistant(
         versions=stores.versions,
         records=stores.records,

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # Every wait on a dependency is bounded: the vector index (a Chroma server), and the
     # health check as a whole, which reports a part that does not answer in time as down.
     chroma_timeout_s: float = Field(default=10.0, gt=0)
+    embedding_timeout_s: float = Field(default=30.0, gt=0)  # an OpenAI-compatible endpoint
+    llm_timeout_s: float = Field(default=10.0, gt=0)
     health_timeout_s: float = Field(default=1.5, gt=0)
     # Request bodies other than uploads (questions, webhooks) and request headers.
     max_request_kb: int = Field(default=64, gt=0)

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 import httpx
 from langchain_core.embeddings import Embeddings
 
+from domain.breaker import Breaker
 from domain.errors import ConfigurationError, EmbedderError
 from stores import EmbeddingCache
 
@@ -111,7 +112,11 @@ class OpenAIEmbedder:
         *,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
+        cooldown_s: float = 30.0,
     ) -> None:
+        """:param cooldown_s: after a failure, fail at once for this long (questions are
+        answered from the lexical search meanwhile)."""
+        self._breaker = Breaker(cooldown_s)
         self.name = f"openai:{base_url}#{model}"
         self._model = model
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -120,6 +125,8 @@ class OpenAIEmbedder:
         )
 
     def _embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if self._breaker.is_open():
+            raise EmbedderError("embedding endpoint failed recently; not called")
         try:
             response = self._client.post(
                 "/embeddings", json={"model": self._model, "input": list(texts)}
@@ -127,7 +134,9 @@ class OpenAIEmbedder:
             response.raise_for_status()
             data = sorted(response.json()["data"], key=lambda item: item["index"])
         except (httpx.HTTPError, KeyError, ValueError) as exc:
+            self._breaker.failed()
             raise EmbedderError(f"embedding endpoint failed: {exc}") from exc
+        self._breaker.succeeded()
         return [[float(x) for x in item["embedding"]] for item in data]
 
     def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
@@ -143,6 +152,7 @@ def build_embedder(
     openai_model: str = "text-embedding-3-small",
     api_key: str | None = None,
     transport: httpx.BaseTransport | None = None,
+    timeout_s: float = 30.0,
 ) -> Embedder:
     """Build an embedder from a settings string.
 
@@ -154,7 +164,9 @@ def build_embedder(
     if spec.startswith("sentence-transformers:"):
         return SentenceTransformerEmbedder(spec.split(":", 1)[1])
     if spec.startswith("openai:"):
-        return OpenAIEmbedder(spec.split(":", 1)[1], openai_model, api_key, transport=transport)
+        return OpenAIEmbedder(
+            spec.split(":", 1)[1], openai_model, api_key, transport=transport, timeout=timeout_s
+        )
     raise ConfigurationError(
         f"unknown embedder {spec!r}: use e5-small-q4, sentence-transformers:<model> or "
         "openai:<base-url>"

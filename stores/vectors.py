@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any, Protocol
 
 from langchain_core.embeddings import Embeddings
 
+from domain.breaker import Breaker
 from domain.errors import IndexUnavailableError, StoreError
 from domain.records import Chunk
 from stores.interfaces import doc_version
@@ -119,23 +119,22 @@ class ChromaIndex:
         self._timeout = timeout_s
         # after the index fails to answer, calls fail at once for this long (a circuit
         # breaker), so a hung server does not hold every request for the whole timeout
-        self._retry_after = retry_after_s
-        self._down_until = 0.0
+        self._breaker = Breaker(retry_after_s)
         self._ensure_lock = threading.Lock()
 
     @contextmanager
     def _guard(self, probe: bool = False) -> Iterator[None]:
         """Translate errors; after a failure to answer, fail at once until the breaker's
         time is up (a ``probe`` — the health check — always tries)."""
-        if not probe and time.monotonic() < self._down_until:
+        if not probe and self._breaker.is_open():
             raise IndexUnavailableError("vector index unreachable (failed recently)")
         try:
             with _translated():
                 yield
         except IndexUnavailableError:
-            self._down_until = time.monotonic() + self._retry_after
+            self._breaker.failed()
             raise
-        self._down_until = 0.0
+        self._breaker.succeeded()
 
     def _ensure(self, probe: bool = False) -> Any:
         if self._store is not None:

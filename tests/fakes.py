@@ -75,3 +75,32 @@ def _parse(raw: bytes, content_type: str) -> dict[str, Any]:
             except ValueError:
                 pass
     return fields
+
+
+class SilentServer:
+    """Accepts connections on 127.0.0.1 and never answers (a hung dependency); counts them."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(64)
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        self.connections = 0
+        self._held: list[Any] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            self._held.append(conn)  # kept open, never read from or written to
+
+    def close(self) -> None:
+        self._socket.close()
+        for conn in self._held:
+            conn.close()
