@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -32,6 +32,8 @@ __all__ = ["IngestJobs", "router"]
 
 log = logging.getLogger(__name__)
 
+# Files one upload may carry: a plan's body and its appendices.
+MAX_PARTS = 10
 # The HTTP status a failed job reports as its ``code``, by why it failed.
 _STATUS_BY_KIND = {
     "unsupported": 415,
@@ -67,9 +69,11 @@ class IngestJobs:
         self,
         source: str,
         fn: Callable[[], IngestResult],
-        on_finish: Callable[[str, str, str | None, str | None], object] = lambda *_: None,
+        on_finish: Callable[[str, str, IngestResult | None, str | None], object] = (
+            lambda *_: None
+        ),
     ) -> tuple[str, Future[IngestResult]]:
-        """Run ``fn`` as a job; ``on_finish(job_id, outcome, document_id, detail)`` is told how
+        """Run ``fn`` as a job; ``on_finish(job_id, outcome, result, detail)`` is told how
         it ended ("ok" or "failed")."""
         job = self._store.create("ingest", source)
 
@@ -100,11 +104,11 @@ class IngestJobs:
                     job.id, "failed", result={"code": code, "kind": result.kind}, detail=detail
                 )
                 self._clean()
-                on_finish(job.id, "failed", None, detail)
+                on_finish(job.id, "failed", result, detail)
             else:
                 self._run_quietly(self._warm, "reading the new version into the search")
                 self._store.finish(job.id, result.status, result=_result_json(result), detail=None)
-                on_finish(job.id, "ok", result.document_id, f"{result.status}, v{result.version}")
+                on_finish(job.id, "ok", result, f"{result.status}, v{result.version}")
             return result
 
         return job.id, self._pool.submit(run)
@@ -177,32 +181,39 @@ def _submit(
     action: str,
     jobs: IngestJobs,
     c: Container,
-    name: str,
-    data: bytes,
+    files: list[tuple[str, bytes]],
     replace_id: str | None,
 ) -> str:
-    """Start the ingest job and audit its start and its end."""
+    """Start the ingest job of one plan's files and audit its start and its end (an
+    appendix on its own that joined its plan is recorded as "attach")."""
     client = request.client.host if request.client else "unknown"
     authorization = request.headers.get("authorization")
+    names = ", ".join(name for name, _ in files)
 
-    def finished(job_id: str, outcome: str, document_id: str | None, detail: str | None) -> None:
+    def finished(
+        job_id: str, outcome: str, result: IngestResult | None, detail: str | None
+    ) -> None:
+        document_id = result.document_id if result else None
+        attached = result is not None and result.attached_to is not None
         record_audit(
             c,
             client,
             authorization,
-            action,
+            "attach" if attached else action,
             outcome,
             document_id=document_id or replace_id,
             job_id=job_id,
-            detail=f"{name}: {detail}" if detail else name,
+            detail=f"{names}: {detail}" if detail else names,
         )
 
     job_id, _ = jobs.submit(
-        name,
-        lambda: c.ingestor.ingest_file(Path(name), data=data, replace_id=replace_id),
+        names,
+        lambda: c.ingestor.ingest_files(
+            [(Path(name), data) for name, data in files], replace_id=replace_id
+        ),
         on_finish=finished,
     )
-    audit(request, action, "accepted", document_id=replace_id, job_id=job_id, detail=name)
+    audit(request, action, "accepted", document_id=replace_id, job_id=job_id, detail=names)
     return job_id
 
 
@@ -227,20 +238,38 @@ def _accepted(job_id: str) -> JSONResponse:
     )
 
 
+async def _read_uploads(
+    request: Request, action: str, files: list[UploadFile], c: Container, document_id: str | None
+) -> list[tuple[str, bytes]]:
+    """Each file part read and checked; a refusal is audited and raised."""
+    names = ", ".join(f.filename or "upload" for f in files)
+    try:
+        if len(files) > MAX_PARTS:
+            raise HTTPException(
+                422,
+                f"Mỗi lần tải lên tối đa {MAX_PARTS} tệp của một kế hoạch (văn bản và phụ lục).",
+            )
+        return [(f.filename or "upload.txt", await _read_upload(f, c)) for f in files]
+    except HTTPException as exc:
+        audit(request, action, "refused", document_id=document_id, detail=f"{names}: {exc.detail}")
+        raise
+
+
 @router.post("/documents", status_code=202, response_model=JobAccepted)
 async def upload_document(
-    request: Request, _: AdminDep, c: ContainerDep, jobs: JobsDep, file: UploadFile
+    request: Request,
+    _: AdminDep,
+    c: ContainerDep,
+    jobs: JobsDep,
+    file: Annotated[list[UploadFile], File(description="Văn bản và phụ lục của một kế hoạch")],
 ) -> JSONResponse:
-    """Add a plan (PDF, DOCX, TXT, MD); a plan with a known official number is a new version.
+    """Add a plan (PDF, DOCX, XLSX, TXT, MD): one file, or its body and appendices as several
+    ``file`` parts, read as one plan. An appendix alone that names a plan held ("Kèm theo Kế
+    hoạch số …") is added to that plan. A plan with a known official number is a new version.
 
     Answers 202 at once with the ingest job; ``GET /jobs/{id}`` gives its outcome."""
-    name = file.filename or "upload.txt"
-    try:
-        data = await _read_upload(file, c)
-    except HTTPException as exc:
-        audit(request, "upload", "refused", detail=f"{name}: {exc.detail}")
-        raise
-    return _accepted(_submit(request, "upload", jobs, c, name, data, None))
+    files = await _read_uploads(request, "upload", file, c, None)
+    return _accepted(_submit(request, "upload", jobs, c, files, None))
 
 
 @router.put("/documents/{document_id}", status_code=202, response_model=JobAccepted)
@@ -250,23 +279,17 @@ async def replace_document(
     _: AdminDep,
     c: ContainerDep,
     jobs: JobsDep,
-    file: UploadFile,
+    file: Annotated[list[UploadFile], File(description="Văn bản và phụ lục của kế hoạch")],
 ) -> JSONResponse:
-    """Replace a plan with a new version, switched live in one step (202 with the job)."""
-    name = file.filename or "upload.txt"
+    """Replace a plan with a new version read from these files, switched live in one step
+    (202 with the job)."""
     try:
         c.stores.versions.get_document(document_id)
     except DocumentNotFoundError:
         audit(request, "replace", "failed", document_id=document_id, detail="không có văn bản")
         raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
-    try:
-        data = await _read_upload(file, c)
-    except HTTPException as exc:
-        audit(
-            request, "replace", "refused", document_id=document_id, detail=f"{name}: {exc.detail}"
-        )
-        raise
-    return _accepted(_submit(request, "replace", jobs, c, name, data, document_id))
+    files = await _read_uploads(request, "replace", file, c, document_id)
+    return _accepted(_submit(request, "replace", jobs, c, files, document_id))
 
 
 @router.delete("/documents/{document_id}")

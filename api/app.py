@@ -262,6 +262,7 @@ def _doc_json(doc: Any, c: Container) -> dict[str, Any]:
         "province": doc.province,
         "replaces": doc.replaces,
         "recipients": list(doc.recipients),
+        "parts": list(doc.parts),
         "superseded_by": getattr(c.assistant.superseded_by(doc.id), "id", None),
         "source": doc.source,
         "version": doc.version,

@@ -66,6 +66,8 @@ class Document:
     replaces: str | None = None  # number of the plan it replaces or amends (that plan is
     # marked superseded while this one is active)
     recipients: tuple[str, ...] = ()  # "Kính gửi" and "Nơi nhận", one body each
+    # the files this version was read from, body first ("ke-hoach.docx", "phu-luc.xlsx")
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class TaskRecord:
     deadline: Deadline
     locator: str = ""
     raw: str = ""  # the row as the document wrote it (cited as evidence)
+    # the row's other columns, by their header ("Kinh phí", "Ghi chú", "Nguồn vốn")
+    extra: tuple[tuple[str, str], ...] = ()
 
     def indexed_text(self) -> str:
         """The text a task row is indexed and cited by: its fields, then the row as written."""
@@ -91,6 +95,7 @@ class TaskRecord:
         parts.append(f"Cơ quan phối hợp: {', '.join(self.coordinating_agencies) or '-'}")
         parts.append(f"Kết quả: {self.output or '-'}")
         parts.append(f"Thời gian hoàn thành: {self.deadline.text or '-'}")
+        parts += [f"{name}: {value}" for name, value in self.extra if value]
         text = ". ".join(parts)
         return f"{text}\nNguyên văn: {self.raw}" if self.raw else text
 
@@ -107,6 +112,7 @@ class TaskRecord:
             "output": self.output,
             "deadline": self.deadline.to_json(),
             "locator": self.locator,
+            "extra": dict(self.extra),
         }
 
 

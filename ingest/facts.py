@@ -15,7 +15,7 @@ from domain.provinces import provinces_in
 from domain.text import canonical, fold, normalise_space
 from ingest.loaders import ParsedDocument
 
-__all__ = ["DocumentFacts", "read_facts"]
+__all__ = ["DocumentFacts", "attached_to", "read_facts"]
 
 _HEAD_LINES = 40
 _TAIL_LINES = 40
@@ -93,6 +93,25 @@ _RELATION = re.compile(
     rf"(?:Kế hoạch|Quyết định|Chương trình|Đề án)\s+(?:số\s+)?({_SYMBOL})",
     re.IGNORECASE,
 )
+
+
+# "PHỤ LỤC … (Kèm theo Kế hoạch số 45/KH-UBND ngày …)": the paper an appendix belongs to
+_ATTACHED = re.compile(
+    rf"kèm theo\s+(?:Kế hoạch|Quyết định|Chương trình|Đề án|Công văn|Báo cáo|Văn bản)\s+"
+    rf"(?:số\s*:?\s*)?({_SYMBOL})",
+    re.IGNORECASE,
+)
+_APPENDIX_HEAD = 12  # an appendix names its paper in its first lines
+
+
+def attached_to(parsed: ParsedDocument) -> str | None:
+    """The number of the paper this file is an appendix of ("Kèm theo Kế hoạch số
+    45/KH-UBND"), read from its first lines; None for a paper with a number of its own."""
+    head = [line.text for line in parsed.lines if line.text.strip()][:_APPENDIX_HEAD]
+    if _NUMBER.search("\n".join(head)):
+        return None
+    m = _ATTACHED.search(" ".join(head))
+    return re.sub(r"\s+", "", m.group(1)) if m else None
 
 
 def _replaces(lines: list[str]) -> str | None:

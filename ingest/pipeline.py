@@ -7,7 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from domain.agencies import Gazetteer
@@ -25,8 +25,9 @@ from domain.records import Document
 from domain.text import canonical, fold
 from ingest.changes import diff_tasks
 from ingest.chunker import chunk_document
-from ingest.facts import read_facts
+from ingest.facts import attached_to, read_facts
 from ingest.loaders import ParsedDocument, load_file, read_bytes
+from ingest.parts import body_first, merge
 from ingest.records import extract_records
 from stores import RecordStore, TaskQuery, VersionStore, doc_version
 from stores.vectors import VectorIndex
@@ -35,7 +36,7 @@ __all__ = ["IngestResult", "Ingestor", "Manifest", "ManifestEntry"]
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".xlsx")
 # Raise when loaders, extraction or chunking change what a file yields: files ingested by an
 # older reader are then read again on the next ingest, instead of being skipped as unchanged.
 READER_VERSION = 7
@@ -98,6 +99,10 @@ class IngestResult:
     error: str | None = None
     replaced_version: int | None = None
     changes: dict[str, object] | None = None
+    parts: list[str] = field(default_factory=list)  # the files read, body first
+    attached_to: str | None = None  # the document an appendix on its own was added to
+    ocr_pages: int = 0  # scanned PDF pages read by OCR
+    ocr_confidence: float | None = None  # their words' mean confidence (0-100)
     # why it failed: "unsupported" | "corrupt" | "empty" | "limit" | "unavailable" | "ingest"
     kind: str = "ingest"
 
@@ -147,15 +152,25 @@ class Ingestor:
         paths: Sequence[Path],
         on_file: Callable[[IngestResult], None] | None = None,
     ) -> list[IngestResult]:
-        """Ingest files and folders (recursively); a failing file does not stop the others."""
-        results = []
-        for path, entry in _expand(paths):
+        """Ingest files and folders (recursively); a failing file does not stop the others.
+
+        A plan's files are read together: an appendix naming a plan ("Kèm theo Kế hoạch số
+        45/KH-UBND") with the file of that plan when both are given, or with the plan's
+        stored files when it is held. A file already held, read by this reader, is not read
+        again unless another file of its plan changed.
+        """
+        results: list[IngestResult] = []
+        for group, entry in self._groups(list(_expand(paths)), results, on_file):
             try:
-                result = self.ingest_file(path, entry=entry)
-            except (StoreError, EmbedderError) as exc:  # this file fails; the next may not
-                log.warning("ingest of %s failed: %s", path.name, exc)
+                result = self.ingest_files(
+                    [(path, data) for path, data, _ in group],
+                    entry=entry,
+                    parsed=[parsed for _, _, parsed in group],
+                )
+            except (StoreError, EmbedderError) as exc:  # this plan fails; the next may not
+                log.warning("ingest of %s failed: %s", group[0][0].name, exc)
                 result = IngestResult(
-                    source=path.name,
+                    source=group[0][0].name,
                     status="failed",
                     error="kho dữ liệu hoặc mô hình nhúng không phản hồi; tệp chưa được nạp",
                     kind="unavailable",
@@ -165,6 +180,68 @@ class Ingestor:
                 on_file(result)
         return results
 
+    def _groups(
+        self,
+        items: list[tuple[Path, ManifestEntry | None]],
+        results: list[IngestResult],
+        on_file: Callable[[IngestResult], None] | None,
+    ) -> list[tuple[list[tuple[Path, bytes, ParsedDocument | None]], ManifestEntry | None]]:
+        """The files to ingest, grouped by plan, with what was read of them to group them;
+        files held and unchanged are reported."""
+        held: dict[Path, Document] = {}  # unchanged files: the active document holding them
+        changed: list[tuple[Path, bytes, ManifestEntry | None]] = []
+        for path, entry in items:
+            try:
+                data = read_bytes(path)
+            except IngestError as exc:
+                results.append(_failed(path.name, exc))
+                if on_file:
+                    on_file(results[-1])
+                continue
+            doc = self._versions.find_active_by_part(hashlib.sha256(data).hexdigest())
+            if doc is not None and self._versions.reader_of(doc.id, doc.version) == self._reader:
+                held[path] = doc
+            else:
+                changed.append((path, data, entry))
+        groups: dict[str, list[tuple[Path, bytes, ParsedDocument | None]]] = {}
+        entries: dict[str, ManifestEntry | None] = {}
+        for path, data, entry in changed:
+            key, parsed = self._plan_key(path, data, entry)
+            groups.setdefault(key, []).append((path, data, parsed))
+            entries.setdefault(key, entry)
+        # a changed file's plan is read with its unchanged files given alongside
+        for key, group in groups.items():
+            for path, doc in list(held.items()):
+                if key in (f"id:{doc.id}", f"number:{doc.number}"):
+                    group.append((path, read_bytes(path), None))
+                    del held[path]
+        for path, doc in held.items():
+            results.append(
+                IngestResult(
+                    source=path.name, status="unchanged", document_id=doc.id, version=doc.version
+                )
+            )
+            if on_file:
+                on_file(results[-1])
+        return [(group, entries[key]) for key, group in groups.items()]
+
+    def _plan_key(
+        self, path: Path, data: bytes, entry: ManifestEntry | None
+    ) -> tuple[str, ParsedDocument | None]:
+        """Which plan a file belongs to (its manifest id, the number it has or names as an
+        appendix, else itself), and the file as read to tell (None when not read)."""
+        if entry is not None and entry.id:
+            return f"id:{entry.id}", None
+        try:
+            parsed = self._parse(path, data)
+        except IngestError:
+            return f"file:{path}", None  # the ingest reads it again and reports why
+        number = attached_to(parsed) or read_facts(parsed).number
+        if number:
+            held = self._versions.find_active_by_number(number)
+            return (f"id:{held.id}" if held else f"number:{number}"), parsed
+        return f"file:{path}", parsed
+
     def ingest_file(
         self,
         path: Path,
@@ -173,7 +250,9 @@ class Ingestor:
         entry: ManifestEntry | None = None,
         replace_id: str | None = None,
     ) -> IngestResult:
-        """Ingest one file as a new document or a new version of an existing one.
+        """Ingest one file as a new document or a new version of an existing one; an
+        appendix that names a plan held ("Kèm theo Kế hoạch số 45/KH-UBND") is attached to
+        it, making a new version with its other files unchanged.
 
         :param path: the file (its name is the source; read unless ``data`` is given).
         :param data: the content, for uploads.
@@ -181,31 +260,43 @@ class Ingestor:
         :param replace_id: make this a new version of that document.
         :returns: the result; errors are reported in it, never half-written.
         """
-        source = path.name
         try:
-            return self._ingest(path, data, entry, replace_id)
+            content = read_bytes(path) if data is None else data
         except IngestError as exc:
-            log.warning("ingest failed: %s", exc)
-            kind = {
-                UnsupportedFileError: "unsupported",
-                CorruptFileError: "corrupt",
-                EmptyDocumentError: "empty",
-                LimitExceededError: "limit",
-            }.get(type(exc), "ingest")
-            return IngestResult(source=source, status="failed", error=exc.reason, kind=kind)
+            return _failed(path.name, exc)
+        return self.ingest_files([(path, content)], entry=entry, replace_id=replace_id)
+
+    def ingest_files(
+        self,
+        files: Sequence[tuple[Path, bytes]],
+        *,
+        entry: ManifestEntry | None = None,
+        replace_id: str | None = None,
+        parsed: Sequence[ParsedDocument | None] = (),
+    ) -> IngestResult:
+        """Ingest the files of one plan (its body and appendices, in any order) as one
+        document, or one version of it.
+
+        :param parsed: what was already read of each file (None: not read yet).
+        :returns: the result; errors are reported in it, never half-written.
+        """
+        try:
+            return self._ingest(list(files), entry, replace_id, list(parsed))
+        except IngestError as exc:
+            return _failed(files[0][0].name if files else "", exc)
 
     def _ingest(
         self,
-        path: Path,
-        data: bytes | None,
+        files: list[tuple[Path, bytes]],
         entry: ManifestEntry | None,
         replace_id: str | None,
+        known: list[ParsedDocument | None],
     ) -> IngestResult:
-        source = path.name
-        if data is None:
-            data = read_bytes(path)
-        content_hash = hashlib.sha256(data).hexdigest()
+        if not files:
+            raise EmptyDocumentError("", "không có tệp nào")
+        content_hash = _content_hash([data for _, data in files])
         same = self._versions.find_active_by_hash(content_hash)
+        source = files[0][0].name
         if same is not None and (replace_id is None or same.id == replace_id):
             if self._versions.reader_of(same.id, same.version) == self._reader:
                 return IngestResult(
@@ -214,13 +305,37 @@ class Ingestor:
             # Same file, read by an older reader or gazetteer: read it again as a new version
             # (unchanged passages keep their cached vectors, so little is embedded).
             replace_id = same.id
-        parsed = self._parse(path, data)
-        document = self._describe(parsed, entry, content_hash, replace_id)
+        known += [None] * (len(files) - len(known))
+        parsed = [
+            read or self._parse(path, data) for (path, data), read in zip(files, known, strict=True)
+        ]
+        attached = None
+        if len(files) == 1 and replace_id is None and (number := attached_to(parsed[0])):
+            # an appendix on its own: read with the files of the plan it names, if held
+            plan = self._versions.find_active_by_number(number)
+            stored = self._versions.files(plan.id, plan.version) if plan else []
+            kept = [(Path(n), d) for n, d in stored if n != files[0][0].name]
+            if plan is not None and kept:
+                attached, replace_id = plan.id, plan.id
+                parsed = [self._parse(path, data) for path, data in kept] + parsed
+                files = kept + files
+                content_hash = _content_hash([data for _, data in files])
+                if plan.content_hash == content_hash and (
+                    self._versions.reader_of(plan.id, plan.version) == self._reader
+                ):
+                    return IngestResult(
+                        source=source, status="unchanged", document_id=plan.id, version=plan.version
+                    )
+        order = body_first(parsed)
+        files = [files[i] for i in order]
+        whole = merge([parsed[i] for i in order])
+        document = self._describe(whole, entry, content_hash, replace_id)
+        document = replace(document, parts=tuple(path.name for path, _ in files))
         extracted = extract_records(
-            parsed, document_id=document.id, version=document.version, gazetteer=self._gazetteer
+            whole, document_id=document.id, version=document.version, gazetteer=self._gazetteer
         )
         chunks = chunk_document(
-            parsed,
+            whole,
             document_id=document.id,
             version=document.version,
             title=document.title,
@@ -232,7 +347,12 @@ class Ingestor:
         previous = self._records.tasks(TaskQuery(document_id=document.id))
         changes = diff_tasks(previous, extracted.tasks).to_json() if document.version > 1 else None
         self._versions.add_pending(
-            document, extracted.tasks, extracted.targets, reader=self._reader, changes=changes
+            document,
+            extracted.tasks,
+            extracted.targets,
+            reader=self._reader,
+            changes=changes,
+            files=[(path.name, data) for path, data in files],
         )
         try:
             self._index.add(chunks)
@@ -248,7 +368,7 @@ class Ingestor:
         for old in retired:
             self._versions.purge(document.id, old)
         return IngestResult(
-            source=source,
+            source=source if attached is None else files[-1][0].name,
             status="updated" if retired else "added",
             document_id=document.id,
             version=document.version,
@@ -258,6 +378,10 @@ class Ingestor:
             embedded=self._embed_counter() - before,
             replaced_version=max(retired) if retired else None,
             changes=changes if retired else None,
+            parts=list(document.parts),
+            attached_to=attached,
+            ocr_pages=sum(len(p.ocr_pages) for p in parsed),
+            ocr_confidence=_ocr_confidence(parsed),
         )
 
     def remove(self, document_id: str) -> None:
@@ -302,6 +426,32 @@ class Ingestor:
             replaces=facts.replaces,
             recipients=facts.recipients,
         )
+
+
+def _failed(source: str, exc: IngestError) -> IngestResult:
+    log.warning("ingest failed: %s", exc)
+    kind = {
+        UnsupportedFileError: "unsupported",
+        CorruptFileError: "corrupt",
+        EmptyDocumentError: "empty",
+        LimitExceededError: "limit",
+    }.get(type(exc), "ingest")
+    return IngestResult(source=exc.source or source, status="failed", error=exc.reason, kind=kind)
+
+
+def _ocr_confidence(parsed: Sequence[ParsedDocument]) -> float | None:
+    """The files' mean OCR confidence, each weighted by its pages read by OCR."""
+    read = [(len(p.ocr_pages), p.ocr_confidence) for p in parsed if p.ocr_confidence is not None]
+    pages = sum(n for n, _ in read)
+    return round(sum(n * c for n, c in read) / pages, 1) if pages else None
+
+
+def _content_hash(contents: Sequence[bytes]) -> str:
+    """One file's SHA-256; for several, the SHA-256 of theirs, whatever their order."""
+    if len(contents) == 1:
+        return hashlib.sha256(contents[0]).hexdigest()
+    joined = "".join(sorted(hashlib.sha256(c).hexdigest() for c in contents))
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, ManifestEntry | None]]:

@@ -107,8 +107,18 @@ class VersionStore(Protocol):
         *,
         reader: str | None = None,
         changes: dict[str, Any] | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
     ) -> None:
-        """Store a new version with its records, not yet visible to queries."""
+        """Store a new version with its records and the files (name, bytes) it was read
+        from, not yet visible to queries."""
+        ...
+
+    def find_active_by_part(self, content_hash: str) -> Document | None:
+        """The active document one of whose files has this SHA-256."""
+        ...
+
+    def files(self, document_id: str, version: int) -> list[tuple[str, bytes]]:
+        """The files a version was read from, body first (empty if none were kept)."""
         ...
 
     def activate(self, document_id: str, version: int) -> list[int]:

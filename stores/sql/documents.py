@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -105,8 +106,12 @@ class SqlVersionStore:
         *,
         reader: str | None = None,
         changes: dict[str, Any] | None = None,
+        files: Sequence[tuple[str, bytes]] = (),
     ) -> None:
-        """Store a new version with its records, not yet visible to queries."""
+        """Store a new version with its records, not yet visible to queries.
+
+        :param files: the files it was read from (name, bytes), body first.
+        """
         with write(self._engine) as conn:
             conn.execute(
                 s.versions.insert().values(
@@ -129,8 +134,24 @@ class SqlVersionStore:
                     province=document.province,
                     replaces=document.replaces,
                     recipients=list(document.recipients),
+                    parts=list(document.parts),
                 )
             )
+            if files:
+                conn.execute(
+                    s.part_files.insert(),
+                    [
+                        {
+                            "document_id": document.id,
+                            "version": document.version,
+                            "position": i,
+                            "source": name,
+                            "content_hash": hashlib.sha256(data).hexdigest(),
+                            "data": data,
+                        }
+                        for i, (name, data) in enumerate(files)
+                    ],
+                )
             # records belong to the version being added, whatever version they were read as
             owner = {"document_id": document.id, "version": document.version}
             if tasks:
@@ -194,6 +215,35 @@ class SqlVersionStore:
         with translated(), self._engine.connect() as conn:
             return [(r.document_id, int(r.version)) for r in conn.execute(stmt)]
 
+    def find_active_by_part(self, content_hash: str) -> Document | None:
+        """The active document one of whose files has this SHA-256."""
+        f, v = s.part_files, s.versions
+        with translated(), self._engine.connect() as conn:
+            row = conn.execute(
+                sa.select(f.c.document_id, f.c.version)
+                .join(v, sa.and_(v.c.document_id == f.c.document_id, v.c.version == f.c.version))
+                .where(f.c.content_hash == content_hash, v.c.state == "active")
+                .limit(1)
+            ).first()
+        if row is None:
+            return None
+        found = self._documents(
+            s.versions.c.document_id == row.document_id, s.versions.c.version == row.version
+        )
+        return found[0] if found else None
+
+    def files(self, document_id: str, version: int) -> list[tuple[str, bytes]]:
+        """The files a version was read from (name, bytes), body first; empty for a version
+        stored before files were kept."""
+        f = s.part_files
+        with translated(), self._engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(f.c.source, f.c.data)
+                .where(f.c.document_id == document_id, f.c.version == version)
+                .order_by(f.c.position)
+            )
+            return [(str(r.source), bytes(r.data)) for r in rows]
+
     def purge(self, document_id: str, version: int) -> None:
         """Remove a non-active version and its records (an active one is left alone)."""
         v = s.versions
@@ -203,7 +253,7 @@ class SqlVersionStore:
             ).scalar()
             if state == "active":
                 return
-            for table in (s.tasks, s.task_agencies, s.targets, s.changes):
+            for table in (s.tasks, s.task_agencies, s.targets, s.changes, s.part_files):
                 conn.execute(
                     table.delete().where(
                         table.c.document_id == document_id, table.c.version == version
@@ -359,6 +409,7 @@ def _document(row: RowMapping) -> Document:
         province=row["province"],
         replaces=row["replaces"],
         recipients=tuple(row["recipients"] or ()),
+        parts=tuple(row["parts"] or ()),
     )
 
 
@@ -381,6 +432,7 @@ def _task_row(task: TaskRecord, position: int) -> dict[str, Any]:
         "position": position,
         "raw": task.raw,
         "search_text": _search_text(task),
+        "extra": [list(pair) for pair in task.extra] or None,
     }
 
 
@@ -409,6 +461,7 @@ def _task(row: RowMapping) -> TaskRecord:
         ),
         locator=row["locator"],
         raw=row["raw"],
+        extra=tuple((str(k), str(v)) for k, v in row["extra"] or ()),
     )
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "jobs",
     "kv",
     "metadata",
+    "part_files",
     "seen_messages",
     "subscriptions",
     "targets",
@@ -51,6 +52,7 @@ versions = sa.Table(
     sa.Column("province", sa.Text),
     sa.Column("replaces", sa.Text),
     sa.Column("recipients", sa.JSON),
+    sa.Column("parts", sa.JSON),
     sa.Index("versions_hash", "content_hash", "state"),
     # at most one active version per document, whatever races the writers run
     sa.Index(
@@ -82,8 +84,23 @@ tasks = sa.Table(
     sa.Column("raw", sa.Text, nullable=False, server_default=""),
     # folded name, output and section: what the ``q`` filter matches words against
     sa.Column("search_text", sa.Text, nullable=False, server_default=""),
+    sa.Column("extra", sa.JSON),
     sa.Index("tasks_doc", "document_id", "version"),
     sa.Index("tasks_row", "document_id", "version", "position", unique=True),
+)
+
+# The files a version was read from, as uploaded (body first): an appendix added later is
+# read with the stored body into a new version.
+part_files = sa.Table(
+    "part_files",
+    metadata,
+    sa.Column("document_id", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Index("part_files_hash", "content_hash"),
 )
 
 # One row per agency a task names, with its role and matching key (derived, rebuilt when the

@@ -280,3 +280,37 @@ def test_the_framework_s_errors_are_said_in_vietnamese(client: TestClient) -> No
     assert wrong_method.status_code == 405 and "PUT" in wrong_method.json()["detail"]
     for response in (broken_json, not_an_object, no_file):
         assert set(response.json()) <= {"detail", "errors"}
+
+
+def test_a_plan_s_body_and_appendix_upload_together_or_apart(client: TestClient, tmp_path):
+    from tests.ingest.test_parts import ROWS, _appendix, _body
+
+    body, appendix = _body(tmp_path), _appendix(tmp_path)
+    together = client.post(
+        "/documents",
+        headers=AUTH,
+        files=[
+            ("file", (appendix.name, appendix.read_bytes(), DOCX)),
+            ("file", (body.name, body.read_bytes(), "text/plain")),
+        ],
+    )
+    done = finished(client, together)
+    assert done.status_code == 200, done.body
+    assert done.body["parts"] == ["ke-hoach.txt", "phu-luc.docx"]
+    assert done.body["tasks_extracted"] == len(ROWS)
+    listed = client.get(f"/documents/{done.body['id']}").json()
+    assert listed["parts"] == ["ke-hoach.txt", "phu-luc.docx"] and listed["tasks"] == len(ROWS)
+    assert client.delete(f"/documents/{done.body['id']}", headers=AUTH).status_code == 200
+
+    assert post(client, body.name, body.read_bytes()).status_code == 200
+    later = post(client, appendix.name, appendix.read_bytes(), DOCX)
+    assert later.status_code == 200 and later.body["attached_to"] == done.body["id"]
+    assert later.body["version"] == 2 and later.body["tasks_extracted"] == len(ROWS)
+    entries = client.get("/audit", headers=AUTH).json()["entries"]
+    assert entries[0]["action"] == "attach" and entries[0]["outcome"] == "ok"
+    too_many = client.post(
+        "/documents",
+        headers=AUTH,
+        files=[("file", (f"{i}.txt", b"x", "text/plain")) for i in range(11)],
+    )
+    assert too_many.status_code == 422 and "tối đa 10 tệp" in too_many.json()["detail"]
