@@ -22,7 +22,7 @@ def list_audit(
     request: Request,
     _: AdminDep,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    before_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,  # an INTEGER id
 ) -> dict[str, Any]:
     """Admin actions, newest first; pass ``next_before_id`` as ``before_id`` for older ones."""
     stores = request.app.state.container.stores
