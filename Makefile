@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DATA ?= data
 
-.PHONY: run test install install-test serve ingest clean browser postgres
+.PHONY: run test install install-test serve ingest clean browser postgres ocr
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-ingest: install
+ingest: install ocr
 	PLANBOT_DATA_DIR=$(DATA) $(VENV)/bin/planbot ingest corpus
 
 run: ingest
@@ -34,8 +34,12 @@ browser:
 postgres:
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
 
+# Scanned PDFs are read by Debian's Tesseract OCR with its Vietnamese data.
+ocr:
+	@tesseract --list-langs 2>/dev/null | grep -qx vie || (apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null)
+
 # The whole suite runs twice: on SQLite (the embedded default) and on PostgreSQL.
-test: install-test browser postgres
+test: install-test browser postgres ocr
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

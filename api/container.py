@@ -45,6 +45,7 @@ def ingest_limits(settings: Settings) -> IngestLimits:
         max_rows=settings.ingest_max_rows,
         max_memory_mb=settings.ingest_max_memory_mb,
         max_seconds=settings.ingest_max_seconds,
+        ocr_page_seconds=settings.ingest_ocr_page_seconds,
     )
 
 

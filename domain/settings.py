@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     ingest_max_rows: int = Field(default=20000, gt=0)
     ingest_max_memory_mb: int = Field(default=2048, gt=0)
     ingest_max_seconds: int = Field(default=600, gt=0)
+    # A scanned PDF page read by OCR (Tesseract) within this many seconds, or the file fails.
+    ingest_ocr_page_seconds: float = Field(default=60.0, gt=0)
     today: date | None = None
     telegram_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None

@@ -16,15 +16,29 @@ holds only date words. Column widths are re-estimated from the labelled rows.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 from domain.agencies import Gazetteer, agency_key, opens_agency
 from domain.text import canonical, fold
 
-__all__ = ["ColumnSpec", "FlatRow", "FlatTable", "find_flat_tables", "header_roles", "parse_rows"]
+__all__ = [
+    "ColumnSpec",
+    "FlatRow",
+    "FlatTable",
+    "find_flat_tables",
+    "group_label",
+    "header_roles",
+    "is_column_numbers",
+    "is_note",
+    "is_total",
+    "parse_rows",
+    "starts_group",
+]
 
 _ROMAN = r"(?:XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
 _GROUP = re.compile(rf"^\s*({_ROMAN})\.\s*(.*)$")
@@ -68,6 +82,80 @@ _COST_NOT_AGENCY_WORD = 0.6  # per word in an agency cell that no agency name us
 _MAX_SPLIT_WORDS = 14
 _WIDTH_SETTLED = 1.5  # characters; closer re-estimates do not change a labelling
 _SHORT_WORD = 4
+
+
+# --- Rows that are not tasks: column numbers, totals, notes, group headings ---------------
+
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?\.?$")
+_MIN_COLUMN_NUMBERS = 3
+_LABEL = re.compile(rf"^(?:{_ROMAN}|[A-Z])\s*[.):]?$")  # a group's label alone: "II", "A."
+_LABELLED = re.compile(rf"^(?:{_ROMAN}|[A-Z])\s*[.):]\s+\S")  # "II. …", "A) …"
+
+
+@dataclass(frozen=True)
+class _RowCues:
+    total: re.Pattern[str]
+    note: re.Pattern[str]
+    group: re.Pattern[str]
+
+
+def _phrases(phrases: Sequence[str]) -> str:
+    ordered = sorted({fold(p) for p in phrases}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered) + ")"
+
+
+@lru_cache(maxsize=1)
+def _row_cues() -> _RowCues:
+    """The cue words of ``data/table_rows.json``, as patterns over folded text."""
+    data = json.loads(resources.files("ingest").joinpath("data/table_rows.json").read_text("utf-8"))
+    totals = data["totals"]
+    return _RowCues(
+        total=re.compile(
+            rf"^(?:{_phrases(totals['phrases'])}\b|{_phrases(totals['words'])}\s*(?::|\(|\d|$))"
+        ),
+        note=re.compile(rf"^(?:{_phrases(data['notes']['words'])}\s*(?::|$)|\(?\*+\)?\s)"),
+        group=re.compile(
+            rf"^{_phrases(data['group_words']['words'])}\s+(?:\d{{1,2}}|{_ROMAN.lower()}|[a-z])\b"
+        ),
+    )
+
+
+def is_column_numbers(cells: Sequence[str]) -> bool:
+    """A row that numbers the columns: "(1) (2) (3) (4)", "1 2 3 4 5"."""
+    tokens = [t for cell in cells for t in cell.split()]
+    found = [_COLUMN_NUMBER.match(t) for t in tokens]
+    if len(tokens) < _MIN_COLUMN_NUMBERS or not all(found):
+        return False
+    values = [int(m.group(1)) for m in found if m]
+    return values == list(range(values[0], values[0] + len(values)))
+
+
+def is_total(text: str) -> bool:
+    """A totals row's text: "Tổng cộng: 12 nhiệm vụ", "Tổng", "Cộng: 5" (capitalised, since
+    "tổng hợp …" and "cộng đồng …" open task names and wrapped lines)."""
+    text = text.strip()
+    return text[:1].isupper() and bool(_row_cues().total.match(fold(text)))
+
+
+def is_note(text: str) -> bool:
+    """A note under a table: "Ghi chú: …", "Lưu ý: …", "(*) …"."""
+    text = text.strip()
+    return (text[:1].isupper() or text[:1] in "(*") and bool(_row_cues().note.match(fold(text)))
+
+
+def group_label(text: str) -> bool:
+    """A group heading's label alone or labelled words: "II", "A.", "Nhóm 1", "Phần II"."""
+    text = text.strip()
+    return bool(_LABEL.match(text)) or (
+        text[:1].isupper() and bool(_row_cues().group.match(fold(text)))
+    )
+
+
+def starts_group(text: str) -> bool:
+    """Text that opens with a group heading's label: "II. HẠ TẦNG", "A. Nhiệm vụ chung",
+    "Nhóm 2: Dữ liệu", or a label alone."""
+    text = text.strip()
+    return bool(_LABELLED.match(text)) or group_label(text)
 
 
 _AGENCY_ROLES = frozenset({"lead", "coordinating", "agency"})
@@ -561,11 +649,24 @@ def _read_rows(
             raw_rows.append((row.group(1), group, current))
             expected += 1
             continue
+        if is_column_numbers([stripped]):
+            continue  # "(1) (2) (3) …" under a header
+        if is_note(stripped):
+            i -= 1  # a note closes the table; it is read as prose
+            break
+        if is_total(stripped):
+            # a totals row: nothing of it goes into the row above it
+            current, in_group_heading = None, False
+            continue
         group_match = _GROUP.match(stripped)
         if group_match:
             group = f"{group_match.group(1)}. {group_match.group(2).strip()}".strip()
             in_group_heading = True
             current = None
+            continue
+        if group_label(stripped):
+            # "II" alone (its title on the next lines), "Nhóm 2: Dữ liệu"
+            group, in_group_heading, current = stripped, True, None
             continue
         if in_group_heading:
             group = f"{group} {stripped}".strip()

@@ -9,9 +9,13 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from domain.errors import CorruptFileError, EmptyDocumentError, UnsupportedFileError
 from domain.text import fold, nfc, normalise_space, vietnamese_syllable
+
+if TYPE_CHECKING:
+    from ingest.ocr import OcrPage
 
 __all__ = ["Line", "ParsedDocument", "RealTable", "load_file", "read_bytes", "sniff_kind"]
 
@@ -47,28 +51,45 @@ class ParsedDocument:
     kind: str
     lines: list[Line] = field(default_factory=list)
     tables: list[RealTable] = field(default_factory=list)
+    # PDF pages read by OCR (1-based) and the mean confidence of their words (0-100)
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_confidence: float | None = None
 
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
 
+_REFUSED = "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, XLSX, TXT, MD)"
+# Office files saved with a password are an OLE compound file holding an "EncryptedPackage".
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
 def sniff_kind(data: bytes, name: str = "") -> str:
-    """The file's type from its content: "pdf", "docx" or "txt".
+    """The file's type from its content: "pdf", "docx", "xlsx" or "txt".
 
     :raises UnsupportedFileError: the content is none of those.
+    :raises CorruptFileError: a damaged zip, or an Office file protected by a password.
     """
     if data.startswith(b"%PDF"):
         return "pdf"
     if data.startswith(b"PK"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return "docx"
+                members = set(archive.namelist())
         except zipfile.BadZipFile as exc:
             raise CorruptFileError(name, "tệp nén hỏng, không đọc được") from exc
-        raise UnsupportedFileError(name, "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)")
-    if "\x00" in decode_text(data, name):
-        raise UnsupportedFileError(name, "định dạng không hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)")
+        if "word/document.xml" in members:
+            return "docx"
+        if "xl/workbook.xml" in members:
+            return "xlsx"
+        raise UnsupportedFileError(name, _REFUSED)
+    if data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data:
+        raise CorruptFileError(
+            name, "tệp được bảo vệ bằng mật khẩu, không đọc được: hãy gỡ mật khẩu rồi tải lên lại"
+        )
+    if data.startswith(_OLE) or "\x00" in decode_text(data, name):
+        raise UnsupportedFileError(name, _REFUSED)
     return "txt"
 
 
@@ -140,23 +161,31 @@ def read_bytes(path: Path) -> bytes:
         raise CorruptFileError(path.name, f"không đọc được tệp: {exc.strerror}") from exc
 
 
-def load_file(path: Path, data: bytes | None = None) -> ParsedDocument:
+def load_file(
+    path: Path, data: bytes | None = None, *, ocr_page_seconds: float = 60.0
+) -> ParsedDocument:
     """Read a plan file into a :class:`ParsedDocument`.
 
     :param path: the file (its name is used in errors); read unless ``data`` is given.
     :param data: the file's bytes, when already in memory (uploads).
-    :raises UnsupportedFileError: not PDF, DOCX or text in a known encoding.
+    :param ocr_page_seconds: the time budget of each scanned PDF page read by OCR.
+    :raises UnsupportedFileError: not PDF, DOCX, XLSX or text in a known encoding.
     :raises CorruptFileError: damaged or encrypted.
-    :raises EmptyDocumentError: no text could be extracted (e.g. a scanned PDF).
+    :raises EmptyDocumentError: no text could be extracted (e.g. a blank scan).
+    :raises LimitExceededError: a scanned page took longer than ``ocr_page_seconds``.
     """
     name = path.name
     if data is None:
         data = read_bytes(path)
     kind = sniff_kind(data, name)
     if kind == "pdf":
-        doc = _load_pdf(name, data)
+        doc = _load_pdf(name, data, ocr_page_seconds)
     elif kind == "docx":
         doc = _load_docx(name, data)
+    elif kind == "xlsx":
+        from ingest.xlsx import load_xlsx
+
+        doc = load_xlsx(name, data)
     else:
         doc = ParsedDocument(source=name, kind="txt", lines=_clean_lines(decode_text(data, name)))
     if not any(line.text.strip() for line in doc.lines) and not doc.tables:
@@ -181,17 +210,31 @@ def _clean_lines(text: str, page: int | None = None) -> list[Line]:
     return keep
 
 
-def _load_pdf(name: str, data: bytes) -> ParsedDocument:
+def _load_pdf(name: str, data: bytes, ocr_page_seconds: float) -> ParsedDocument:
+    """A PDF's lines and tables; text in legacy Vietnamese fonts is converted, and pages
+    without a usable text layer (scans) are read by OCR (:mod:`ingest.ocr`)."""
     import io
 
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    from ingest.legacy_fonts import convert_pdf_chars
+    from ingest.ocr import ScanReader, image_share, mean_confidence, needs_ocr
+
     doc = ParsedDocument(source=name, kind="pdf")
+    scans = ScanReader(name, data, page_seconds=ocr_page_seconds)
+    scanned: list[OcrPage] = []
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with pdfplumber.open(io.BytesIO(data)) as pdf, scans:
             for number, page in enumerate(pdf.pages, start=1):
+                convert_pdf_chars(page.chars)
+                if page.images and needs_ocr(
+                    page.extract_text() or "", image_share(page.images, page.width, page.height)
+                ):
+                    scanned.append(scans.read(number))
+                    _add_scanned_page(doc, scanned[-1])
+                    continue
                 found = page.find_tables()
                 boxes = [t.bbox for t in found]
                 for table in found:
@@ -221,7 +264,18 @@ def _load_pdf(name: str, data: bytes) -> ParsedDocument:
         if isinstance(cause, PDFPasswordIncorrect) or "password" in type(cause).__name__.lower():
             raise CorruptFileError(name, "PDF được mã hóa (có mật khẩu), không đọc được") from exc
         raise CorruptFileError(name, f"PDF hỏng hoặc không hợp lệ ({cause})") from exc
+    doc.ocr_pages = [scan.number for scan in scanned]
+    doc.ocr_confidence = mean_confidence(scanned)
     return doc
+
+
+def _add_scanned_page(doc: ParsedDocument, scan: OcrPage) -> None:
+    """Add a page read by OCR: its tables (joined to a table the previous page began), then
+    its lines."""
+    for table in scan.tables:
+        cells = [[normalise_space(nfc(c)) for c in row] for row in table.cells]
+        _append_pdf_table(doc, cells, scan.number, len(doc.lines) + scan.lines_above(table.top))
+    doc.lines.extend(_clean_lines(scan.text(), scan.number))
 
 
 def _is_header_row(row: list[str]) -> bool:
@@ -270,10 +324,13 @@ def _load_docx(name: str, data: bytes) -> ParsedDocument:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from ingest.legacy_fonts import convert_docx
+
     try:
         document: DocxDocument = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors…
         raise CorruptFileError(name, f"DOCX hỏng hoặc không hợp lệ ({type(exc).__name__})") from exc
+    convert_docx(document)  # runs in legacy fonts (".VnTime", "VNI-Times") to Unicode
     doc = ParsedDocument(source=name, kind="docx")
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):

@@ -1,4 +1,5 @@
-"""Task and target records from a parsed document's tables (real or flattened)."""
+"""Task and target records from a parsed document's tables (real or flattened) and from the
+duties its "Tổ chức thực hiện" part assigns in prose (:mod:`ingest.duties`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from domain.agencies import Gazetteer
 from domain.deadlines import parse_deadline
 from domain.records import TargetRecord, TaskRecord
 from domain.text import canonical, fold
-from ingest.flat_table import FlatTable, find_flat_tables, header_roles
+from ingest.duties import read_duties
+from ingest.flat_table import (
+    FlatTable,
+    find_flat_tables,
+    group_label,
+    header_roles,
+    is_column_numbers,
+    is_note,
+    is_total,
+    starts_group,
+)
 from ingest.loaders import ParsedDocument, RealTable
 
 __all__ = ["Extracted", "extract_records"]
@@ -80,6 +91,19 @@ def extract_records(
             targets.extend(_real_target_rows(real, roles, document_id, version, section))
     flat_ranges = list(ranges)
     targets.extend(_flat_targets(lines, document_id, version, flat_ranges, ranges))
+    # Duties assigned in prose come after the table rows; one a table row repeats is left to
+    # the row (the table's row is the plan's own record of that task, with all its columns).
+    prose = ["" if any(a <= i < b for a, b in ranges) else text for i, text in enumerate(lines)]
+    tasks.extend(
+        read_duties(
+            prose,
+            joined=doc.kind != "docx",
+            document_id=document_id,
+            version=version,
+            gazetteer=gazetteer,
+            table_tasks=tasks,
+        )
+    )
     return Extracted(tasks=tasks, targets=targets, table_ranges=ranges, flat_tables=flat)
 
 
@@ -93,6 +117,7 @@ def _task(
     gazetteer: Gazetteer,
     locator: str,
     raw: str = "",
+    extra: tuple[tuple[str, str], ...] = (),
 ) -> TaskRecord:
     output = canonical(cells.get("output", "")).strip(" -–")
     return TaskRecord(
@@ -107,6 +132,23 @@ def _task(
         deadline=parse_deadline(cells.get("deadline", "").strip().removesuffix("./.").strip()),
         locator=locator,
         raw=canonical(raw),
+        extra=extra,
+    )
+
+
+def _extra_cells(
+    header: Sequence[str], roles: Sequence[str], row: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """The row's cells in columns no field reads ("Kinh phí", "Ghi chú", "Nguồn vốn"), by
+    their header, so they are kept with the task and answerable."""
+    return tuple(
+        (canonical(header[i]), canonical(row[i]))
+        for i, role in enumerate(roles)
+        if role == "other"
+        and i < len(row)
+        and i < len(header)
+        and header[i].strip()
+        and row[i].strip()
     )
 
 
@@ -129,16 +171,12 @@ def _real_task_rows(
     tasks: list[TaskRecord] = []
     group = ""
     counter = 0
-    for row in table.rows:
-        filled = [c for c in row if c]
-        if not filled:
-            continue
-        if len(set(filled)) == 1 or (
-            _ROMAN_GROUP.match(filled[0] if len(filled) > 1 else "x")
-            and len(filled) <= 2
-            and not any(fold(c).startswith("so ") for c in filled)
-        ):
-            group = " ".join(dict.fromkeys(filled))
+    numbers = [_number_cell(row, roles) for row in table.rows]
+    for index, row in enumerate(table.rows):
+        kind = _row_kind(row, roles, table.header, numbers[index + 1 :])
+        if kind == "group":
+            group = _group_text(row)
+        if kind != "task":
             continue
         cells = {role: row[i] for i, role in enumerate(roles) if i < len(row)}
         counter += 1
@@ -154,9 +192,69 @@ def _real_task_rows(
                 gazetteer,
                 locator=f"{section}, nhiệm vụ {number.rstrip('.')}",
                 raw=" | ".join(row),
+                extra=_extra_cells(table.header, roles, row),
             )
         )
     return tasks
+
+
+_TASK_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$|^[a-zđ]\s*[.)]?$")
+_ASSIGNING = ("lead", "coordinating", "output", "deadline")
+
+
+def _number_cell(row: Sequence[str], roles: Sequence[str]) -> str:
+    return next((row[i].strip() for i, r in enumerate(roles) if r == "number" and i < len(row)), "")
+
+
+def _row_kind(
+    row: Sequence[str], roles: Sequence[str], header: Sequence[str], later: Sequence[str]
+) -> str:
+    """What a row is: "task", "group" (a heading for the rows below) or "skip" (no record).
+
+    Rows that are no task, whatever the plan: the header repeated, a row numbering the
+    columns ("(1) (2) (3)"), a totals row ("Tổng cộng"), a note ("Ghi chú: …"). A group
+    heading is a row whose one text spans the row, whose number cell holds a group's label
+    ("II", "A", "Nhóm 1"), a row that assigns nothing (no lead, coordinating, output or
+    deadline) and has no task number, or a numbered row that assigns nothing and whose number
+    the rows below extend ("1" above "1.1", "1.2").
+
+    :param later: the number cells of the rows below, for hierarchical numbering.
+    """
+    filled = [c.strip() for c in row if c and c.strip()]
+    distinct = list(dict.fromkeys(filled))
+    if not filled or [c.strip() for c in row] == [c.strip() for c in header]:
+        return "skip"
+    if _no_record(row):
+        return "skip"
+    if len(distinct) == 1:
+        return "group"
+    cells = {role: row[i].strip() for i, role in enumerate(roles) if i < len(row)}
+    number = cells.get("number", "")
+    assigns = any(cells.get(role) for role in _ASSIGNING)
+    if number and not _TASK_NUMBER.match(number) and group_label(number):
+        return "group"
+    if assigns:
+        return "task"
+    if not number:
+        return "group" if cells.get("name") or starts_group(distinct[0]) else "skip"
+    stem = number.rstrip(".") + "."
+    if any(n.startswith(stem) and n != number for n in later):
+        return "group"
+    return "task" if cells.get("name") else "skip"
+
+
+def _no_record(row: Sequence[str]) -> bool:
+    """A column-number, totals or note row: no record in any table."""
+    distinct = list(dict.fromkeys(c.strip() for c in row if c and c.strip()))
+    return is_column_numbers(distinct) or any(is_total(c) or is_note(c) for c in distinct[:2])
+
+
+def _group_text(row: Sequence[str]) -> str:
+    """A group heading as one text: "II. DỮ LIỆU" from "II" | "DỮ LIỆU" or a merged row."""
+    distinct = list(dict.fromkeys(c.strip() for c in row if c and c.strip()))
+    if len(distinct) > 1 and group_label(distinct[0]) and distinct[0][-1:].isalnum():
+        return f"{distinct[0]}. {' '.join(distinct[1:])}"
+    return " ".join(distinct)
 
 
 def _real_target_rows(
@@ -165,7 +263,7 @@ def _real_target_rows(
     targets: list[TargetRecord] = []
     for i, row in enumerate(table.rows, start=1):
         cells = {role: row[j] for j, role in enumerate(roles) if j < len(row)}
-        if not cells.get("name") or len({c for c in row if c}) == 1:
+        if not cells.get("name") or len({c for c in row if c}) == 1 or _no_record(row):
             continue
         joined = " ".join(row)
         mandatory = _MANDATORY.search(joined)

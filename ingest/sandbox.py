@@ -45,6 +45,7 @@ class IngestLimits:
     max_rows: int = 20000
     max_memory_mb: int = 2048
     max_seconds: float = 600.0
+    ocr_page_seconds: float = 60.0  # each scanned PDF page read by OCR
 
 
 def check_zip(name: str, data: bytes, limits: IngestLimits) -> None:
@@ -95,7 +96,7 @@ def _parse_checked(path: Path, data: bytes, limits: IngestLimits) -> ParsedDocum
                 "(PLANBOT_INGEST_MAX_PAGES)",
                 "pages",
             )
-    parsed = load_file(path, data)
+    parsed = load_file(path, data, ocr_page_seconds=limits.ocr_page_seconds)
     rows = sum(len(t.rows) for t in parsed.tables)
     if rows > limits.max_rows:
         raise LimitExceededError(

@@ -23,6 +23,7 @@ from retrieval.answer import (
     trim,
     years_in,
 )
+from retrieval.columns import asked_columns
 from retrieval.dialogue import State, Step, own_topic, passage_follow_up, resolve
 from retrieval.frames import Frame
 from retrieval.lexical import knows_phrase, lexicon
@@ -259,10 +260,32 @@ class Assistant:
                     None,
                     titles,
                 )
+        for task in tasks:
+            if extra := self._extra_answer(query, task, titles):
+                return extra
         values = _task_values(tasks[0], titles)
         return Answer(
             self._t.render("not_in_task", **values), False, intent="beyond", titles=titles
         )
+
+    def _extra_answer(
+        self, query: Query, task: TaskRecord, titles: dict[str, str]
+    ) -> Answer | None:
+        """The task's other columns the question names ("kinh phí", "ghi chú", "nguồn vốn"
+        of a task), answered from the row; None when it names none."""
+        asked = asked_columns(query.text, task.extra)
+        if not asked:
+            return None
+        fields = "; ".join(f"{name}: {value}" for name, value in asked)
+        source = Source(
+            task.document_id,
+            titles.get(task.document_id, ""),
+            task.locator,
+            _task_source_text(task),
+            1.0,
+        )
+        text = self._t.render("task_extra", fields=fields, **_task_values(task, titles))
+        return Answer(text, True, [source], [task], Intent.GENERAL.value, titles)
 
     def _on_page(
         self,
@@ -535,6 +558,8 @@ class Assistant:
     def _task_answer(
         self, query: Query, task: TaskRecord, hit: ChunkHit | None, titles: dict[str, str]
     ) -> Answer:
+        if extra := self._extra_answer(query, task, titles):
+            return extra  # "ghi chú của nhiệm vụ 2": a column of the row, not a field
         values = _task_values(task, titles)
         intent = query.intent
         frame = query.frame
@@ -898,6 +923,8 @@ class Assistant:
         if chunk.record == "task":
             # a task row found by its words reads as the task, not as its raw table row
             task = self._task_of(chunk)
+            if task is not None and (extra := self._extra_answer(query, task, titles)):
+                return extra
             if task is not None and not has_answer_type(query, chunk.text):
                 # "tổng kinh phí của đề án … bao nhiêu": the task is found, the figure is not
                 values = _task_values(task, titles)

@@ -70,6 +70,7 @@ class AnswerTemplates(BaseModel):
     page_end: str
     count_header: str
     not_in_task: str
+    task_extra: str
     overdue_note: str
     ask_agency: str
     agency_predecessor: str
