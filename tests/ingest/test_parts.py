@@ -124,3 +124,40 @@ def test_a_folder_reads_each_plan_s_files_together(services, tmp_path: Path) -> 
     updated = [r for r in changed if r.status == "updated"]
     assert len(updated) == 1 and updated[0].parts == ["ke-hoach.txt", "a-phu-luc.docx"]
     assert len(_tasks(services, updated[0].document_id)) == 3
+
+
+def _docx_body(folder: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    for line in (
+        "ỦY BAN NHÂN DÂN TỈNH SÔNG LAM",
+        "Số: 45/KH-UBND",
+        "Sông Lam, ngày 12 tháng 3 năm 2026",
+        "KẾ HOẠCH",
+        "Chuyển đổi số ngành văn hóa, thể thao và du lịch năm 2026",
+        "I. MỤC TIÊU",
+        "Số hóa di sản và quảng bá du lịch trên nền tảng số.",
+        "II. NHIỆM VỤ",
+        "Danh mục nhiệm vụ tại Phụ lục I kèm theo.",
+    ):
+        document.add_paragraph(line)
+    path = folder / "ke-hoach-45.docx"
+    document.save(str(path))
+    return path
+
+
+def test_a_docx_body_and_its_xlsx_appendix_are_one_plan(services, tmp_path: Path) -> None:
+    from tests.ingest.test_xlsx import TRUTH, appendix_bytes
+
+    body = _docx_body(tmp_path)
+    appendix = tmp_path / "phu-luc-i.xlsx"
+    appendix.write_bytes(appendix_bytes())
+    result = services.ingestor.ingest_files(
+        [(appendix, appendix.read_bytes()), (body, body.read_bytes())]
+    )
+    assert result.status == "added", result
+    assert result.parts == ["ke-hoach-45.docx", "phu-luc-i.xlsx"]
+    doc = services.stores.versions.get_document(result.document_id)
+    assert doc.number == "45/KH-UBND" and doc.issued and "Chuyển đổi số" in doc.title
+    assert _tasks(services, doc.id) == [t.name for t in TRUTH]
