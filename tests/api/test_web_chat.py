@@ -3,46 +3,23 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from api.app import create_app
+from tests.api.server import running
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(corpus_container) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(corpus_container.settings, corpus_container),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    app = create_app(corpus_container.settings, corpus_container)
+    with running(app) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 def test_question_answer_and_sources_in_chromium(server: str, tmp_path) -> None:
