@@ -15,7 +15,6 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
-from api.admin import IngestJobs
 from api.admin import router as admin_router
 from api.audit import router as audit_router
 from api.auth import MIN_TOKEN_CHARS
@@ -25,6 +24,7 @@ from api.container import Container, build_container
 from api.errors import ErrorMessages, install_error_handlers, responses
 from api.limits import RequestLimits
 from api.retention import RetentionSweeper
+from api.worker import IngestWorker
 from domain.errors import DocumentNotFoundError, StoreError
 from domain.settings import Settings
 from stores import TaskQuery
@@ -87,23 +87,22 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             app.state.container.ingestor.cleanup()
         except StoreError as exc:  # serve anyway; /health reports the index as down
             log.warning("cleanup skipped, the index does not answer: %s", exc)
-        app.state.jobs = IngestJobs(
-            app.state.container.stores.jobs,
-            cleanup=app.state.container.ingestor.cleanup,
-            warm=app.state.container.assistant.warm,
-        )
+        # ingest jobs wait in the database; this server runs one worker on them unless
+        # separate ``planbot worker`` processes do
+        app.state.worker = IngestWorker(app.state.container)
+        if app.state.container.settings.ingest_in_serve:
+            app.state.worker.start()
+        # read the passages into the search in the background: the first question is quick
+        threading.Thread(target=_warm, args=(app.state.container,), daemon=True).start()
         # idle conversations go now and on a timer while serving (a failing store is logged);
-        # the timer also cleans up what failed uploads left, on the ingest thread
+        # the timer also asks the worker to clean up what failed uploads left
         app.state.retention = RetentionSweeper(
             app.state.container.stores,
             app.state.container.settings,
-            also=app.state.jobs.maintain,
+            also=app.state.worker.maintain,
         )
         app.state.retention.sweep()
         app.state.retention.start()
-        # read the passages into the search in the background: the first question is quick
-        threading.Thread(target=_warm, args=(app.state.container,), daemon=True).start()
-        app.state.jobs.abandon_running()
         app.state.telegram = await start_telegram(app.state.container)
         app.state.zalo = start_zalo(app.state.container)
         try:
@@ -115,7 +114,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             if app.state.zalo is not None:
                 app.state.zalo.close()
             app.state.retention.stop()
-            app.state.jobs.shutdown()
+            app.state.worker.stop()
             if owned:
                 app.state.container.close()
 

@@ -77,6 +77,7 @@ def record_audit(
     document_id: str | None = None,
     job_id: str | None = None,
     detail: str | None = None,
+    fingerprint: str | None = None,
 ) -> None:
     """:func:`audit` for code that has no :class:`Request` (``api.auth.admin_refusal``, an
     ASGI middleware): the client address and the raw ``Authorization`` header given apart.
@@ -89,7 +90,7 @@ def record_audit(
             action=action,
             outcome=outcome,
             client=client,
-            token_fingerprint=token_fingerprint(token) if token else None,
+            token_fingerprint=token_fingerprint(token) if token else fingerprint,
             document_id=document_id,
             job_id=job_id,
             detail=_clean(detail, secrets),

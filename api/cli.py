@@ -232,6 +232,25 @@ def serve(
 
 
 @app.command()
+def worker() -> None:
+    """Chạy tiến trình nạp văn bản: nhận các tác vụ tải lên từ hàng đợi trong cơ sở dữ liệu."""
+    import signal
+
+    from api.worker import IngestWorker
+
+    container = build_container(Settings())
+    running = IngestWorker(container)
+    signal.signal(signal.SIGTERM, lambda *_: running.stop(timeout=0))
+    console.print(f"Tiến trình nạp {running.name} đang chờ tác vụ (Ctrl+C để dừng).")
+    try:
+        running.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        container.close()
+
+
+@app.command()
 def telegram() -> None:
     """Chạy bot Telegram (polling)."""
     from bot.telegram import build_application

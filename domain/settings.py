@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     # Limits of one ingest job, enforced in the worker process that parses the file: pages of
     # a PDF, the inflated size of a DOCX/XLSX (every zip member and their sum), table rows,
     # the worker's memory and its wall time. A job past a limit fails and leaves nothing.
+    # Run ingest jobs inside ``planbot serve`` (the embedded default); off when separate
+    # ``planbot worker`` processes take them from the database queue.
+    ingest_in_serve: bool = True
+    # A running job whose worker has not beaten for this long is taken for dead and failed.
+    ingest_stale_s: float = Field(default=60.0, gt=0)
     ingest_max_pages: int = Field(default=500, gt=0)
     ingest_max_inflated_mb: int = Field(default=200, gt=0)
     ingest_max_rows: int = Field(default=20000, gt=0)

@@ -20,6 +20,7 @@ __all__ = [
     "AuditEntry",
     "AuditStore",
     "ChannelStateStore",
+    "ClaimedJob",
     "ConversationStore",
     "EmbeddingCache",
     "Job",
@@ -74,10 +75,20 @@ class Job:
     updated_at: datetime
     result: dict[str, Any] | None = None
     detail: str | None = None
+    replace_id: str | None = None
+    origin: dict[str, Any] | None = None  # who asked (client, token fingerprint)
 
     @property
     def done(self) -> bool:
-        return self.status != "running"
+        return self.status not in ("queued", "running")
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    """A queued job a worker took, with the files it is to ingest."""
+
+    job: Job
+    files: list[tuple[str, bytes]]
 
 
 class VersionStore(Protocol):
@@ -211,6 +222,31 @@ class JobStore(Protocol):
 
     def abandon_running(self, detail: str) -> int:
         """Mark jobs left running by a stopped process as failed; returns how many."""
+        ...
+
+    def enqueue(
+        self,
+        kind: str,
+        source: str,
+        files: Sequence[tuple[str, bytes]],
+        *,
+        replace_id: str | None = None,
+        origin: dict[str, Any] | None = None,
+    ) -> Job:
+        """Queue a job with its files, for any worker to take."""
+        ...
+
+    def claim(self, worker: str) -> ClaimedJob | None:
+        """Take the oldest queued job (no other worker can take it too); None if none."""
+        ...
+
+    def heartbeat(self, job_id: str) -> None:
+        """Say the job's worker is still at it."""
+        ...
+
+    def abandon_stale(self, detail: str, older_than: datetime) -> int:
+        """Fail running jobs whose worker has not beaten since ``older_than`` (it died);
+        returns how many."""
         ...
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "changes",
     "conversations",
     "embeddings",
+    "job_files",
     "jobs",
     "kv",
     "metadata",
@@ -198,7 +199,21 @@ jobs = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("result", sa.JSON),
     sa.Column("detail", sa.Text),
+    sa.Column("replace_id", sa.Text),
+    sa.Column("origin", sa.JSON),  # who asked: client address, token fingerprint (audit)
+    sa.Column("worker", sa.Text),
+    sa.Column("heartbeat_at", sa.DateTime),
     sa.Index("jobs_status", "status"),
+)
+
+# An upload's files, waiting for a worker to take its job (deleted when it ends).
+job_files = sa.Table(
+    "job_files",
+    metadata,
+    sa.Column("job_id", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
 )
 
 # Admin actions, append-only; ``token_fingerprint`` is domain.audit.token_fingerprint of the

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import StoreError
-from stores.interfaces import Job
+from stores.interfaces import ClaimedJob, Job
 from stores.sql import schema as s
 from stores.sql.engine import translated, write
 
@@ -227,12 +228,101 @@ class SqlJobStore:
                 .where(j.c.id == job_id)
                 .values(status=status, result=result, detail=detail, updated_at=_now())
             )
+            conn.execute(s.job_files.delete().where(s.job_files.c.job_id == job_id))
 
     def get(self, job_id: str) -> Job | None:
         j = s.jobs
         with translated(), self._engine.connect() as conn:
             row = conn.execute(sa.select(j).where(j.c.id == job_id)).mappings().first()
         return _job(row) if row else None
+
+    def enqueue(
+        self,
+        kind: str,
+        source: str,
+        files: Sequence[tuple[str, bytes]],
+        *,
+        replace_id: str | None = None,
+        origin: dict[str, Any] | None = None,
+    ) -> Job:
+        now = _now()
+        job_id = uuid.uuid4().hex
+        with write(self._engine) as conn:
+            conn.execute(
+                s.jobs.insert().values(
+                    id=job_id,
+                    kind=kind,
+                    source=source,
+                    status="queued",
+                    created_at=now,
+                    updated_at=now,
+                    replace_id=replace_id,
+                    origin=origin,
+                )
+            )
+            if files:
+                conn.execute(
+                    s.job_files.insert(),
+                    [
+                        {"job_id": job_id, "position": i, "name": name, "data": data}
+                        for i, (name, data) in enumerate(files)
+                    ],
+                )
+        return Job(job_id, kind, source, "queued", now, now, replace_id=replace_id, origin=origin)
+
+    def claim(self, worker: str) -> ClaimedJob | None:
+        j, f = s.jobs, s.job_files
+        with write(self._engine) as conn:
+            # PostgreSQL: a row another worker holds is skipped, not waited for; SQLite's
+            # write transaction already lets one writer at a time through
+            row = (
+                conn.execute(
+                    sa.select(j)
+                    .where(j.c.status == "queued")
+                    .order_by(j.c.created_at, j.c.id)
+                    .limit(1)
+                    .with_for_update(skip_locked=True)
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            now = _now()
+            conn.execute(
+                j.update()
+                .where(j.c.id == row["id"])
+                .values(status="running", worker=worker, heartbeat_at=now, updated_at=now)
+            )
+            files = conn.execute(
+                sa.select(f.c.name, f.c.data).where(f.c.job_id == row["id"]).order_by(f.c.position)
+            )
+            taken = [(str(r.name), bytes(r.data)) for r in files]
+        job = replace(_job(row), status="running")
+        return ClaimedJob(job, taken)
+
+    def heartbeat(self, job_id: str) -> None:
+        j = s.jobs
+        with write(self._engine) as conn:
+            conn.execute(j.update().where(j.c.id == job_id).values(heartbeat_at=_now()))
+
+    def abandon_stale(self, detail: str, older_than: datetime) -> int:
+        j = s.jobs
+        stale = sa.and_(
+            j.c.status == "running",
+            sa.or_(j.c.heartbeat_at.is_(None), j.c.heartbeat_at < older_than),
+        )
+        with write(self._engine) as conn:
+            ids = [r.id for r in conn.execute(sa.select(j.c.id).where(stale))]
+            if not ids:
+                return 0
+            conn.execute(
+                j.update()
+                .where(j.c.id.in_(ids))
+                .values(status="failed", detail=detail, updated_at=_now())
+            )
+            conn.execute(s.job_files.delete().where(s.job_files.c.job_id.in_(ids)))
+            return len(ids)
 
     def abandon_running(self, detail: str) -> int:
         j = s.jobs
@@ -255,6 +345,8 @@ def _job(row: RowMapping) -> Job:
         updated_at=row["updated_at"],
         result=dict(row["result"]) if row["result"] is not None else None,
         detail=row["detail"],
+        replace_id=row["replace_id"],
+        origin=dict(row["origin"]) if row["origin"] is not None else None,
     )
 
 

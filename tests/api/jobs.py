@@ -36,7 +36,7 @@ def finished(client: Any, response: httpx.Response, timeout_s: float = 300.0) ->
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         body = client.get(f"/jobs/{job_id}", headers=headers).json()
-        if body["status"] != "running":
+        if body["status"] not in ("queued", "running"):
             code = body["code"] if body["status"] == "failed" else 200
             return Outcome(code, body, job_id)
         time.sleep(0.05)
