@@ -84,7 +84,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
             )
         # what an interrupted ingest (crash, kill -9) left behind goes before serving
         try:
-            app.state.container.ingestor.cleanup()
+            app.state.container.cleanup()
         except StoreError as exc:  # serve anyway; /health reports the index as down
             log.warning("cleanup skipped, the index does not answer: %s", exc)
         # ingest jobs wait in the database; this server runs one worker on them unless

@@ -28,6 +28,7 @@ async def start_telegram(c: Container) -> Any:
         token=c.settings.telegram_token.get_secret_value(),
         assistant=c.assistant,
         subscriptions=c.stores.subscriptions,
+        channels=c.stores.channels,
         base_url=c.settings.telegram_api_base,
         webhook=True,
     )

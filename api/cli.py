@@ -31,7 +31,7 @@ def ingest(
 ) -> None:
     """Nạp (hoặc nạp lại) các văn bản kế hoạch vào kho dữ liệu."""
     container = build_container(Settings())
-    container.ingestor.cleanup()
+    container.cleanup()
     failed: list[str] = []
     done = 0
     with Progress(
@@ -264,6 +264,7 @@ def telegram() -> None:
         token=settings.telegram_token.get_secret_value(),
         assistant=container.assistant,
         subscriptions=container.stores.subscriptions,
+        channels=container.stores.channels,
         base_url=settings.telegram_api_base,
     )
     from api.retention import RetentionSweeper

@@ -18,6 +18,9 @@ from retrieval.tuning import Tuning
 from stores import Stores, open_stores
 from stores.vectors import ChromaIndex
 
+# With separate ingest workers, a version being built is left this long by a cleanup.
+CLEANUP_GRACE = timedelta(hours=1)
+
 __all__ = ["Container", "build_assistant", "build_container", "build_index", "ingest_limits"]
 
 
@@ -35,6 +38,12 @@ class Container:
 
     def close(self) -> None:
         self.stores.close()
+
+    def cleanup(self) -> int:
+        """Remove what interrupted ingests left. With separate ingest workers, versions
+        younger than :data:`CLEANUP_GRACE` are left: another process may be building them."""
+        grace = None if self.settings.ingest_in_serve else CLEANUP_GRACE
+        return self.ingestor.cleanup(grace=grace)
 
 
 def ingest_limits(settings: Settings) -> IngestLimits:

@@ -168,7 +168,7 @@ class IngestWorker:
             self._cleanup()
 
     def _cleanup(self) -> None:
-        self._quietly(self._c.ingestor.cleanup, "cleanup after a failed job")
+        self._quietly(self._c.cleanup, "cleanup after a failed job")
 
     @staticmethod
     def _quietly(step: Any, what: str) -> None:

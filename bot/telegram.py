@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from collections import deque
+from datetime import date
 from datetime import time as day_time
 from typing import Any
 
@@ -32,7 +33,7 @@ from telegram.request import BaseRequest
 
 from bot.text import split_message
 from retrieval.service import Answer, Assistant
-from stores import SubscriptionStore
+from stores import ChannelStateStore, SubscriptionStore
 
 __all__ = ["build_application", "send_digest", "send_long"]
 
@@ -273,6 +274,12 @@ async def send_digest(context: CallbackContext[Any, Any, Any, Any]) -> None:
     if (str(job.chat_id), agency) not in {(str(c), a) for c, a in held}:
         job.schedule_removal()
         return
+    channels: ChannelStateStore | None = context.bot_data.get("channels")
+    key = f"{job.chat_id}:{agency}:{date.today().isoformat()}"
+    if channels is not None and not await asyncio.to_thread(
+        channels.first_sighting, "telegram-digest", key
+    ):
+        return  # another process sent today's digest
     answer = await asyncio.to_thread(
         assistant.due, status="upcoming", within_days=DIGEST_DAYS, agency=agency
     )
@@ -313,6 +320,7 @@ def build_application(
     token: str,
     assistant: Assistant,
     subscriptions: SubscriptionStore,
+    channels: ChannelStateStore | None = None,
     base_url: str = "https://api.telegram.org/bot",
     webhook: bool = False,
     request: BaseRequest | None = None,
@@ -322,6 +330,8 @@ def build_application(
     :param base_url: the Bot API base (the token is appended, as the Bot API does).
     :param webhook: built for updates put into its queue by the API (``updater(None)``).
     :param request: a custom network layer (tests).
+    :param channels: when given, a daily digest is sent once a day per subscription
+        whatever number of processes run the bot (the first to record it sends it).
     """
     builder = (
         ApplicationBuilder()
@@ -337,6 +347,7 @@ def build_application(
     application = builder.build()
     application.bot_data["assistant"] = assistant
     application.bot_data["subscriptions"] = subscriptions
+    application.bot_data["channels"] = channels
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("nhiemvu", tasks_command))

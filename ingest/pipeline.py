@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from domain.agencies import Gazetteer
@@ -137,11 +138,17 @@ class Ingestor:
         self._embed_counter = embed_counter
         self._reader = f"{READER_VERSION}:{gazetteer.fingerprint()}"
 
-    def cleanup(self) -> int:
-        """Remove interrupted or retired versions from both stores; returns how many."""
-        stale = self._versions.stale_versions()
-        active = set(self._versions.active_versions())
-        orphans = [v for v in self._index.versions() if v not in active]
+    def cleanup(self, grace: timedelta | None = None) -> int:
+        """Remove interrupted or retired versions from both stores; returns how many.
+
+        :param grace: leave versions being built younger than this (another worker process
+            may be building them); None removes every one (nothing else ingests).
+        """
+        cutoff = datetime.now(UTC).replace(tzinfo=None) - grace if grace is not None else None
+        stale = self._versions.stale_versions(older_than=cutoff)
+        known = self._versions.known_versions()
+        # chunks of no stored version at all (their records went, the index was down)
+        orphans = [v for v in self._index.versions() if v not in known]
         self._index.delete_versions(sorted(set(orphans) | {doc_version(d, v) for d, v in stale}))
         for document_id, version in stale:
             self._versions.purge(document_id, version)

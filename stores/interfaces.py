@@ -140,8 +140,13 @@ class VersionStore(Protocol):
         """Retire the active version (a delete); returns the versions retired."""
         ...
 
-    def stale_versions(self) -> list[tuple[str, int]]:
-        """Pending (interrupted) and retired versions whose data can be removed."""
+    def stale_versions(self, older_than: datetime | None = None) -> list[tuple[str, int]]:
+        """Retired versions, and pending (interrupted) ones created before ``older_than``
+        (all of them when None), whose data can be removed."""
+        ...
+
+    def known_versions(self) -> set[str]:
+        """The ``doc_version`` keys of every version stored, in any state."""
         ...
 
     def purge(self, document_id: str, version: int) -> None:

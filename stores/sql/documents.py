@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -209,11 +209,20 @@ class SqlVersionStore:
             )
         return retired
 
-    def stale_versions(self) -> list[tuple[str, int]]:
+    def stale_versions(self, older_than: datetime | None = None) -> list[tuple[str, int]]:
         v = s.versions
-        stmt = sa.select(v.c.document_id, v.c.version).where(v.c.state != "active")
+        stale = v.c.state != "active"
+        if older_than is not None:
+            stale = sa.or_(v.c.state == "retired", sa.and_(stale, v.c.created_at < older_than))
+        stmt = sa.select(v.c.document_id, v.c.version).where(stale)
         with translated(), self._engine.connect() as conn:
             return [(r.document_id, int(r.version)) for r in conn.execute(stmt)]
+
+    def known_versions(self) -> set[str]:
+        v = s.versions
+        with translated(), self._engine.connect() as conn:
+            rows = conn.execute(sa.select(v.c.document_id, v.c.version))
+            return {doc_version(r.document_id, int(r.version)) for r in rows}
 
     def find_active_by_part(self, content_hash: str) -> Document | None:
         """The active document one of whose files has this SHA-256."""

@@ -191,6 +191,35 @@ async def test_subscription_and_digest_with_injected_today(
         assert len(application.job_queue.get_jobs_by_name("digest:1:Sở Y tế")) == 1
 
 
+async def test_a_digest_is_sent_once_whatever_number_of_processes_run_the_bot(
+    services, assistant_and_repo, telegram_api: FakeServer
+):
+    _, assistant = assistant_and_repo
+    services.stores.subscriptions.subscribe("telegram", "4242", "Sở Thông tin và Truyền thông")
+    processes = [
+        build_application(
+            token=TOKEN,
+            assistant=assistant,
+            subscriptions=services.stores.subscriptions,
+            channels=services.stores.channels,
+            base_url=f"{telegram_api.url}/bot",
+            webhook=True,
+        )
+        for _ in range(2)
+    ]
+    for application in processes:
+        async with application:
+            schedule_digest(application, "4242", "Sở Thông tin và Truyền thông")
+            job = application.job_queue.get_jobs_by_name(
+                "digest:4242:Sở Thông tin và Truyền thông"
+            )[0]
+            await job.run(application)
+    digests = [
+        m for m in telegram_api.calls("/sendMessage") if m["text"].startswith("Nhắc việc hằng ngày")
+    ]
+    assert len(digests) == 1
+
+
 async def test_commands_and_rate_limit(services, assistant_and_repo, telegram_api: FakeServer):
     application = bot_app(services, assistant_and_repo, telegram_api)
     from telegram import Update

@@ -72,3 +72,24 @@ def test_a_job_whose_worker_stopped_beating_is_failed(stores: Stores) -> None:
     assert stores.jobs.abandon_stale("dừng", now + timedelta(seconds=1)) == 2
     assert stores.jobs.get(dead.id).status == "failed"
     assert stores.jobs.get(dead.id).detail == "dừng"
+
+
+def test_a_cleanup_with_grace_leaves_a_version_being_built(stores: Stores) -> None:
+    from domain.records import Document
+
+    building = Document(
+        id="kh-9",
+        title="Kế hoạch 9",
+        kind="kế hoạch",
+        number="9/KH-UBND",
+        issuer=None,
+        issued=None,
+        source="kh-9.docx",
+        content_hash="h9",
+        version=1,
+    )
+    stores.versions.add_pending(building, [], [])
+    hour_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)
+    assert stores.versions.stale_versions(older_than=hour_ago) == []
+    assert stores.versions.stale_versions() == [("kh-9", 1)]
+    assert stores.versions.known_versions() == {"kh-9@1"}
