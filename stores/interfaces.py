@@ -217,17 +217,11 @@ class ChannelStateStore(Protocol):
 class JobStore(Protocol):
     """Ingest jobs, so their state outlives the request (and the process) that started them."""
 
-    def create(self, kind: str, source: str) -> Job: ...
-
     def finish(
         self, job_id: str, status: str, *, result: dict[str, Any] | None, detail: str | None
     ) -> None: ...
 
     def get(self, job_id: str) -> Job | None: ...
-
-    def abandon_running(self, detail: str) -> int:
-        """Mark jobs left running by a stopped process as failed; returns how many."""
-        ...
 
     def enqueue(
         self,

@@ -197,26 +197,10 @@ class SqlChannelStateStore:
 
 
 class SqlJobStore:
-    """Ingest jobs: created running, finished with their outcome."""
+    """Ingest jobs: queued with their files, taken by one worker, finished with their outcome."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-
-    def create(self, kind: str, source: str) -> Job:
-        now = _now()
-        job_id = uuid.uuid4().hex
-        with write(self._engine) as conn:
-            conn.execute(
-                s.jobs.insert().values(
-                    id=job_id,
-                    kind=kind,
-                    source=source,
-                    status="running",
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-        return Job(job_id, kind, source, "running", now, now)
 
     def finish(
         self, job_id: str, status: str, *, result: dict[str, Any] | None, detail: str | None
@@ -323,16 +307,6 @@ class SqlJobStore:
             )
             conn.execute(s.job_files.delete().where(s.job_files.c.job_id.in_(ids)))
             return len(ids)
-
-    def abandon_running(self, detail: str) -> int:
-        j = s.jobs
-        with write(self._engine) as conn:
-            updated = conn.execute(
-                j.update()
-                .where(j.c.status == "running")
-                .values(status="failed", detail=detail, updated_at=_now())
-            )
-            return int(updated.rowcount)
 
 
 def _job(row: RowMapping) -> Job:

@@ -335,15 +335,21 @@ def test_a_message_seen_by_racing_threads_is_handled_once(stores: Stores) -> Non
 
 
 def test_jobs(stores: Stores) -> None:
-    job = stores.jobs.create("ingest", "ke-hoach.docx")
-    assert (job.status, job.done) == ("running", False)
+    from datetime import datetime, timedelta
+
+    job = stores.jobs.enqueue("ingest", "ke-hoach.docx", [("ke-hoach.docx", b"x")])
+    assert (job.status, job.done) == ("queued", False)
     assert stores.jobs.get(job.id) == job
+    claimed = stores.jobs.claim("w")
+    assert claimed is not None and claimed.job.id == job.id and not claimed.job.done
     stores.jobs.finish(job.id, "added", result={"id": "plan", "tasks": 3}, detail=None)
     done = stores.jobs.get(job.id)
     assert done is not None and done.done
     assert (done.status, done.result, done.detail) == ("added", {"id": "plan", "tasks": 3}, None)
-    stuck = stores.jobs.create("ingest", "other.pdf")
-    assert stores.jobs.abandon_running("gián đoạn") == 1
+    stuck = stores.jobs.enqueue("ingest", "other.pdf", [("other.pdf", b"y")])
+    stores.jobs.claim("w")
+    later = datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1)
+    assert stores.jobs.abandon_stale("gián đoạn", later) == 1
     abandoned = stores.jobs.get(stuck.id)
     assert abandoned is not None and (abandoned.status, abandoned.detail) == ("failed", "gián đoạn")
     assert stores.jobs.get("nope") is None
