@@ -7,12 +7,11 @@ import threading
 from collections.abc import AsyncIterator
 from concurrent import futures
 from contextlib import asynccontextmanager
-from datetime import date
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, field_validator
 
 from api.admin import router as admin_router
@@ -23,7 +22,10 @@ from api.channels import start_telegram, start_zalo
 from api.container import Container, build_container
 from api.errors import ErrorMessages, install_error_handlers, responses
 from api.limits import RequestLimits
+from api.pages import STATIC
+from api.pages import router as pages_router
 from api.retention import RetentionSweeper
+from api.task_views import router as tasks_router
 from api.worker import IngestWorker
 from domain.errors import DocumentNotFoundError, StoreError
 from domain.settings import Settings
@@ -32,9 +34,6 @@ from stores import TaskQuery
 __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
-
-
-STATIC = Path(__file__).parent / "static"
 
 
 class AskRequest(BaseModel):
@@ -125,10 +124,6 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         app, ErrorMessages.load(settings.prompts_dir), settings.max_question_chars
     )
 
-    @app.get("/", include_in_schema=False)
-    def chat_page() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html")
-
     @app.post("/ask", responses=responses(413, 422, 503))
     def ask(body: AskRequest, c: ContainerDep) -> dict[str, Any]:
         if len(body.question) > c.settings.max_question_chars:
@@ -140,6 +135,9 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(admin_router)
     app.include_router(audit_router)
     app.include_router(channels_router)
+    app.include_router(tasks_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
@@ -183,38 +181,6 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         except DocumentNotFoundError:
             raise HTTPException(404, f"Không có văn bản với ID {document_id}") from None
         return _doc_json(doc, c)
-
-    @app.get("/tasks", responses=responses(422, 503))
-    def list_tasks(
-        c: ContainerDep,
-        agency: str | None = None,
-        role: Literal["any", "lead", "coordinating"] = "any",
-        due_from: date | None = None,
-        due_to: date | None = None,
-        status: Literal["upcoming", "overdue", "open", "recurring"] | None = None,
-        q: str | None = None,
-        document_id: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
-        query = TaskQuery(
-            agency=agency,
-            role=role,
-            due_from=due_from,
-            due_to=due_to,
-            status=status,
-            q=q,
-            document_id=document_id,
-            today=c.settings.effective_today(),
-        )
-        found = c.stores.records.tasks(query)
-        titles = {d.id: d.title for d in c.stores.versions.active_documents()}
-        return {
-            "tasks": [
-                t.to_json(titles.get(t.document_id, "")) for t in found[offset : offset + limit]
-            ],
-            "total": len(found),
-        }
 
     return app
 
