@@ -31,7 +31,7 @@ from domain.errors import DocumentNotFoundError, StoreError
 from domain.settings import Settings
 from stores import TaskQuery
 
-__all__ = ["create_app"]
+__all__ = ["app_from_environment", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,12 @@ def get_container(request: Request) -> Container:
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def app_from_environment() -> FastAPI:
+    """The app configured from the environment: what each ``serve --workers N`` process
+    builds for itself."""
+    return create_app(Settings())
 
 
 def create_app(settings: Settings, container: Container | None = None) -> FastAPI:

@@ -29,6 +29,7 @@ async def start_telegram(c: Container) -> Any:
         assistant=c.assistant,
         subscriptions=c.stores.subscriptions,
         channels=c.stores.channels,
+        rates=c.stores.rates,
         base_url=c.settings.telegram_api_base,
         webhook=True,
     )

@@ -7,7 +7,7 @@ import logging
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -214,6 +214,13 @@ def tasks(
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Số tiến trình phục vụ; nhiều hơn 1 cần PostgreSQL và máy chủ Chroma.",
+        ),
+    ] = 1,
 ) -> None:
     """Chạy API và trang hỏi đáp."""
     import uvicorn
@@ -222,13 +229,20 @@ def serve(
 
     settings = Settings()
     # the server refuses headers past the limit before the app sees them (the app checks too)
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        h11_max_incomplete_event_size=settings.max_header_kb * 1024,
-        timeout_keep_alive=5,
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "h11_max_incomplete_event_size": settings.max_header_kb * 1024,
+        "timeout_keep_alive": 5,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    if (problem := settings.shared_by_processes()) is not None:
+        console.print(problem)
+        raise typer.Exit(code=2)
+    # each process builds its own app from the environment; they share only the stores
+    uvicorn.run("api.app:app_from_environment", factory=True, workers=workers, **options)
 
 
 @app.command()
@@ -265,6 +279,7 @@ def telegram() -> None:
         assistant=container.assistant,
         subscriptions=container.stores.subscriptions,
         channels=container.stores.channels,
+        rates=container.stores.rates,
         base_url=settings.telegram_api_base,
     )
     from api.retention import RetentionSweeper

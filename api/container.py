@@ -40,9 +40,11 @@ class Container:
         self.stores.close()
 
     def cleanup(self) -> int:
-        """Remove what interrupted ingests left. With separate ingest workers, versions
-        younger than :data:`CLEANUP_GRACE` are left: another process may be building them."""
-        grace = None if self.settings.ingest_in_serve else CLEANUP_GRACE
+        """Remove what interrupted ingests left. When another process may be ingesting
+        (separate ingest workers, or several API processes over a Chroma server), versions
+        younger than :data:`CLEANUP_GRACE` are left: it may be building them."""
+        alone = self.settings.ingest_in_serve and not self.settings.chroma_host
+        grace = None if alone else CLEANUP_GRACE
         return self.ingestor.cleanup(grace=grace)
 
 

@@ -16,6 +16,8 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
+import anyio
+
 from api.auth import admin_refusal
 
 __all__ = ["RequestLimits"]
@@ -57,8 +59,9 @@ class RequestLimits:
         upload = method in ("POST", "PUT") and bool(_UPLOAD.match(scope["path"]))
         if upload:
             client = (scope.get("client") or ("unknown", 0))[0]
-            refusal = admin_refusal(
-                state, state.container, client, _header(headers, b"authorization")
+            # the throttle and the audit are in the database: off the event loop
+            refusal = await anyio.to_thread.run_sync(
+                admin_refusal, state.container, client, _header(headers, b"authorization")
             )
             if refusal is not None:
                 await _error(send, refusal.status_code, str(refusal.detail), refusal.headers)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from bot.telegram import SOURCES_PREFIX
 from domain.errors import StoreError
 from domain.settings import Settings
 from stores import Stores
@@ -32,6 +33,9 @@ MAX_INTERVAL = timedelta(hours=1)
 MIN_INTERVAL = timedelta(seconds=30)
 # Webhook message ids are kept this long to refuse a replayed event; none comes later.
 SEEN_MESSAGES_AGE = timedelta(days=7)
+# Rate-limit events count within windows of minutes; a day is more than any window.
+RATE_EVENTS_AGE = timedelta(days=1)
+# The evidence behind a Telegram answer's "Nguồn" button is kept as long as replays are.
 
 
 def _utcnow() -> datetime:
@@ -90,10 +94,14 @@ class RetentionSweeper:
     def _sweep_logs(self) -> dict[str, int]:
         """Audit entries past ``audit_days`` and webhook message ids past a week go too."""
         now = self._clock()
-        gone = {"audit": 0, "seen_messages": 0}
+        gone = {"audit": 0, "seen_messages": 0, "rate_events": 0, "kept_sources": 0}
         try:
             gone["audit"] = self._stores.audit.prune(now - self.audit_age)
             gone["seen_messages"] = self._stores.channels.prune_seen(now - SEEN_MESSAGES_AGE)
+            gone["rate_events"] = self._stores.rates.prune(RATE_EVENTS_AGE.total_seconds())
+            gone["kept_sources"] = self._stores.channels.prune_values(
+                SOURCES_PREFIX, (now - SEEN_MESSAGES_AGE).strftime("%Y%m%d")
+            )
         except StoreError as exc:
             log.warning("old log entries not swept: %s", exc)
         return gone

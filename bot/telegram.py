@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import logging
 import time
 import uuid
@@ -32,8 +33,9 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.text import split_message
+from domain.errors import StoreError
 from retrieval.service import Answer, Assistant
-from stores import ChannelStateStore, SubscriptionStore
+from stores import ChannelStateStore, RateStore, SubscriptionStore
 
 __all__ = ["build_application", "send_digest", "send_long"]
 
@@ -47,6 +49,9 @@ RATE_WINDOW = 60.0  # ... per this many seconds
 DIGEST_TIME = day_time(hour=7)  # daily digests go out at 07:00 (server time)
 DIGEST_DAYS = 30
 _SOURCES_KEPT = 500
+# Keys of the evidence behind "Nguồn" buttons in the channel store: the day, then an id,
+# so any process can answer the button and old ones are pruned by date.
+SOURCES_PREFIX = "telegram-sources:"
 
 GREETING = (
     "Xin chào! Tôi là Trợ lý Kế hoạch. Tôi trả lời về nhiệm vụ, cơ quan chủ trì, cơ quan phối "
@@ -103,8 +108,19 @@ def _services(
     return context.bot_data["assistant"], context.bot_data["subscriptions"]
 
 
-def _allowed(context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """A per-chat sliding-window rate limit."""
+async def _allowed(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> bool:
+    """A per-chat sliding-window rate limit: counted in the database when the bot has a
+    rate store (every process of the bot then counts alike), else in this process."""
+    rates: RateStore | None = context.bot_data.get("rates")
+    if rates is not None:
+        try:
+            wait = await asyncio.to_thread(
+                rates.take, f"{PLATFORM}:{chat_id}", RATE_LIMIT, RATE_WINDOW
+            )
+        except StoreError as exc:  # the question then meets the database on its own
+            log.warning("chat rate not counted: %s", exc)
+            return True
+        return wait is None
     stamps: deque[float] = context.chat_data.setdefault("asked", deque())  # type: ignore[union-attr]
     now = time.monotonic()
     while stamps and now - stamps[0] > RATE_WINDOW:
@@ -120,11 +136,16 @@ def _sources_markup(
 ) -> InlineKeyboardMarkup | None:
     if not answer.sources:
         return None
-    key = uuid.uuid4().hex[:16]
-    kept: dict[str, Any] = context.bot_data.setdefault("sources", {})
-    kept[key] = [(s.title, s.locator, s.text) for s in answer.sources[:3]]
-    while len(kept) > _SOURCES_KEPT:
-        kept.pop(next(iter(kept)))
+    key = f"{date.today():%Y%m%d}:{uuid.uuid4().hex[:16]}"
+    evidence = [(s.title, s.locator, s.text) for s in answer.sources[:3]]
+    channels: ChannelStateStore | None = context.bot_data.get("channels")
+    if channels is not None:  # any process of the bot may be asked for it
+        channels.set_value(SOURCES_PREFIX + key, json.dumps(evidence, ensure_ascii=False))
+    else:
+        kept: dict[str, Any] = context.bot_data.setdefault("sources", {})
+        kept[key] = evidence
+        while len(kept) > _SOURCES_KEPT:
+            kept.pop(next(iter(kept)))
     return InlineKeyboardMarkup([[InlineKeyboardButton("Nguồn", callback_data=f"src:{key}")]])
 
 
@@ -152,7 +173,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Free text: answer it, keeping the conversation per chat."""
     assert update.effective_chat is not None and update.effective_message is not None
     chat_id = update.effective_chat.id
-    if not _allowed(context):
+    if not await _allowed(context, chat_id):
         await send_long(context.bot, chat_id, SLOW_DOWN)
         return
     assistant, _ = _services(context)
@@ -245,13 +266,22 @@ async def own_agency_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await send_long(context.bot, chat_id, OWN_AGENCY_SET.format(agency=agency))
 
 
+def _kept_sources(context: ContextTypes.DEFAULT_TYPE, key: str) -> list[Any] | None:
+    channels: ChannelStateStore | None = context.bot_data.get("channels")
+    if channels is None:
+        found: list[Any] | None = context.bot_data.get("sources", {}).get(key)
+        return found
+    kept = channels.get_value(SOURCES_PREFIX + key)
+    return json.loads(kept) if kept else None
+
+
 async def show_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "Nguồn" button: send the cited evidence."""
     query = update.callback_query
     assert query is not None
     await query.answer()
     key = (query.data or "").removeprefix("src:")
-    sources = context.bot_data.get("sources", {}).get(key)
+    sources = _kept_sources(context, key)
     chat_id = query.message.chat.id if query.message else None
     if chat_id is None:
         return
@@ -321,6 +351,7 @@ def build_application(
     assistant: Assistant,
     subscriptions: SubscriptionStore,
     channels: ChannelStateStore | None = None,
+    rates: RateStore | None = None,
     base_url: str = "https://api.telegram.org/bot",
     webhook: bool = False,
     request: BaseRequest | None = None,
@@ -331,7 +362,9 @@ def build_application(
     :param webhook: built for updates put into its queue by the API (``updater(None)``).
     :param request: a custom network layer (tests).
     :param channels: when given, a daily digest is sent once a day per subscription
-        whatever number of processes run the bot (the first to record it sends it).
+        whatever number of processes run the bot (the first to record it sends it), and
+        the evidence behind "Nguồn" buttons is kept there for any process to show.
+    :param rates: when given, the per-chat rate limit is counted there (all processes).
     """
     builder = (
         ApplicationBuilder()
@@ -348,6 +381,7 @@ def build_application(
     application.bot_data["assistant"] = assistant
     application.bot_data["subscriptions"] = subscriptions
     application.bot_data["channels"] = channels
+    application.bot_data["rates"] = rates
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("nhiemvu", tasks_command))

@@ -93,6 +93,21 @@ class Settings(BaseSettings):
     def database_path(self) -> Path:
         return self.data_dir / "planbot.sqlite3"
 
+    def shared_by_processes(self) -> str | None:
+        """Why several processes cannot serve these stores (in Vietnamese), or None when
+        they can: an embedded Chroma or SQLite file belongs to one process."""
+        missing = []
+        if not self.effective_database_url.startswith(("postgresql", "postgres")):
+            missing.append("PostgreSQL (PLANBOT_DATABASE_URL=postgresql://…)")
+        if not self.chroma_host:
+            missing.append("máy chủ Chroma (PLANBOT_CHROMA_HOST, PLANBOT_CHROMA_PORT)")
+        if not missing:
+            return None
+        return (
+            "Chạy nhiều tiến trình cần " + " và ".join(missing) + "; kho nhúng mặc định "
+            "(SQLite, Chroma trong thư mục dữ liệu) chỉ dùng cho một tiến trình."
+        )
+
     @property
     def effective_database_url(self) -> str:
         """``database_url`` when set, else the SQLite file in the data dir."""

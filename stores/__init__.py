@@ -26,6 +26,7 @@ from stores.interfaces import (
     EmbeddingCache,
     Job,
     JobStore,
+    RateStore,
     RecordStore,
     SubscriptionStore,
     TaskQuery,
@@ -41,6 +42,7 @@ from stores.sql.state import (
     SqlConversationStore,
     SqlEmbeddingCache,
     SqlJobStore,
+    SqlRateStore,
     SqlSubscriptionStore,
     chat_conversation_id,
     forget_chat_user,
@@ -57,6 +59,7 @@ __all__ = [
     "EmbeddingCache",
     "Job",
     "JobStore",
+    "RateStore",
     "RecordStore",
     "Stores",
     "SubscriptionStore",
@@ -85,6 +88,7 @@ class Stores:
     jobs: JobStore
     embeddings: EmbeddingCache
     audit: AuditStore
+    rates: RateStore
 
     @property
     def backend(self) -> str:
@@ -148,4 +152,5 @@ def open_stores(
         jobs=SqlJobStore(engine),
         embeddings=SqlEmbeddingCache(engine),
         audit=SqlAuditStore(engine),
+        rates=SqlRateStore(engine),
     )

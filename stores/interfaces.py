@@ -25,6 +25,7 @@ __all__ = [
     "EmbeddingCache",
     "Job",
     "JobStore",
+    "RateStore",
     "RecordStore",
     "Role",
     "Status",
@@ -205,12 +206,39 @@ class ChannelStateStore(Protocol):
 
     def set_value(self, key: str, value: str) -> None: ...
 
+    def prune_values(self, prefix: str, before: str) -> int:
+        """Delete the values whose key starts with ``prefix`` and sorts before
+        ``prefix + before`` (keys that carry their date, e.g. ``prefix20261201:…``)."""
+        ...
+
     def first_sighting(self, platform: str, message_id: str) -> bool:
         """Record a message id; False when it was seen before (a replayed event)."""
         ...
 
     def prune_seen(self, older_than: datetime) -> int:
         """Forget message ids seen before ``older_than`` (no platform replays that late)."""
+        ...
+
+
+class RateStore(Protocol):
+    """Sliding-window rate limits counted in the database, so every process sees the same
+    events: ``key`` names who is limited (``admin:<client>``, ``telegram:<chat>``)."""
+
+    def retry_after(self, key: str, limit: int, window_s: float) -> int | None:
+        """Seconds ``key`` must wait (``limit`` events within ``window_s``), or None."""
+        ...
+
+    def record(self, key: str) -> None:
+        """Count one event for ``key`` now."""
+        ...
+
+    def take(self, key: str, limit: int, window_s: float) -> int | None:
+        """Count one event if ``key`` is under its limit (None), else the seconds to wait
+        (nothing counted). Atomic across processes."""
+        ...
+
+    def prune(self, older_than_s: float) -> int:
+        """Forget events older than ``older_than_s`` seconds; how many went."""
         ...
 
 

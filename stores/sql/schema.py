@@ -18,6 +18,7 @@ __all__ = [
     "kv",
     "metadata",
     "part_files",
+    "rate_events",
     "seen_messages",
     "subscriptions",
     "targets",
@@ -231,4 +232,15 @@ audit = sa.Table(
     sa.Column("outcome", sa.Text, nullable=False),
     sa.Column("detail", sa.Text),
     sa.Index("audit_at", "at"),
+)
+
+# Rate limits shared by every process: one row per counted event (a wrong admin token, a
+# chat question), ``at`` in seconds since the epoch; old rows are pruned.
+rate_events = sa.Table(
+    "rate_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Index("rate_events_key_at", "key", "at"),
 )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 import uuid
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +27,7 @@ __all__ = [
     "SqlConversationStore",
     "SqlEmbeddingCache",
     "SqlJobStore",
+    "SqlRateStore",
     "SqlSubscriptionStore",
     "chat_conversation_id",
     "forget_chat_user",
@@ -169,6 +173,12 @@ class SqlChannelStateStore:
         with write(self._engine) as conn:
             _upsert(conn, s.kv, {"key": key}, {"value": value})
 
+    def prune_values(self, prefix: str, before: str) -> int:
+        t = s.kv
+        with write(self._engine) as conn:
+            dated = sa.and_(t.c.key.startswith(prefix, autoescape=True), t.c.key < prefix + before)
+            return int(conn.execute(t.delete().where(dated)).rowcount)
+
     def prune_seen(self, older_than: datetime) -> int:
         t = s.seen_messages
         with write(self._engine) as conn:
@@ -194,6 +204,56 @@ class SqlChannelStateStore:
                 return False
             raise
         return True
+
+
+class SqlRateStore:
+    """Rate-limit events in ``rate_events``; on PostgreSQL a check and its count hold a lock
+    on the key for their transaction, so concurrent processes never both pass the limit."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], float] = time.time) -> None:
+        self._engine, self._clock = engine, clock
+
+    def _wait(self, conn: Connection, key: str, limit: int, window_s: float) -> int | None:
+        t = s.rate_events
+        now = self._clock()
+        recent = (
+            sa.select(t.c.at)
+            .where(t.c.key == key, t.c.at > now - window_s)
+            .order_by(t.c.at.desc())
+            .limit(limit)
+        )
+        times = [float(x) for x in conn.execute(recent).scalars()]
+        if len(times) < limit:
+            return None
+        # the limit-th newest event must leave the window before another is allowed
+        return max(1, math.ceil(min(times) + window_s - now))
+
+    def _lock(self, conn: Connection, key: str) -> None:
+        if conn.dialect.name == "postgresql":
+            lock = zlib.crc32(f"rate:{key}".encode())
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
+
+    def retry_after(self, key: str, limit: int, window_s: float) -> int | None:
+        with translated(), self._engine.connect() as conn:
+            return self._wait(conn, key, limit, window_s)
+
+    def record(self, key: str) -> None:
+        with write(self._engine) as conn:
+            conn.execute(s.rate_events.insert().values(key=key, at=self._clock()))
+
+    def take(self, key: str, limit: int, window_s: float) -> int | None:
+        with write(self._engine) as conn:
+            self._lock(conn, key)
+            wait = self._wait(conn, key, limit, window_s)
+            if wait is None:
+                conn.execute(s.rate_events.insert().values(key=key, at=self._clock()))
+            return wait
+
+    def prune(self, older_than_s: float) -> int:
+        t = s.rate_events
+        with write(self._engine) as conn:
+            cutoff = self._clock() - older_than_s
+            return int(conn.execute(t.delete().where(t.c.at < cutoff)).rowcount)
 
 
 class SqlJobStore:

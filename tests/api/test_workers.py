@@ -150,3 +150,70 @@ def _pad(path: Path, paragraphs: int) -> None:
             f"nhân lực số của tỉnh, phục vụ việc theo dõi thực hiện kế hoạch (mục {i})."
         )
     document.save(str(path))
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_serve_with_several_workers(tmp_path: Path) -> None:
+    """``planbot serve --workers 2`` over PostgreSQL and a Chroma server: two processes
+    behind one port, each with its ingest worker; what one counts the other sees."""
+    chroma_port, port = free_port(), free_port()
+    chroma = _start_chroma(tmp_path / "chroma", chroma_port)
+    env = {
+        **os.environ,
+        "PLANBOT_DATABASE_URL": new_database_url(tmp_path / "db", "postgresql"),
+        "PLANBOT_CHROMA_HOST": "127.0.0.1",
+        "PLANBOT_CHROMA_PORT": str(chroma_port),
+        "PLANBOT_DATA_DIR": str(tmp_path / "data"),
+        "PLANBOT_ADMIN_TOKEN": TOKEN,
+        "PLANBOT_ADMIN_MAX_FAILURES": "3",
+        "PLANBOT_TODAY": "2025-09-10",
+    }
+    serve = _spawn(["serve", "--port", str(port), "--workers", "2"], env, tmp_path / "serve.log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, seconds=120)
+        assert len(_children(serve.pid)) >= 2  # uvicorn's workers (and its resource tracker)
+        job = _upload(url, write_docx(tmp_path / "plan.docx", version=1))
+        assert _wait_job(url, job, ("added", "failed"))["status"] == "added"
+        for _ in range(10):  # new connections, so the questions land on either process
+            answer = httpx.post(f"{url}/ask", json=QUESTION, timeout=30).json()["answer"]
+            assert answer.startswith("Thời hạn hoàn thành: 3/2026"), answer
+        wrong = {"Authorization": "Bearer doan-sai-ma-quan-tri"}
+        statuses = [
+            httpx.delete(f"{url}/documents/x", headers=wrong, timeout=10).status_code
+            for _ in range(4)
+        ]
+        assert statuses == [401, 401, 401, 429]  # counted in the database, not per process
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+        chroma.kill()
+
+
+def test_several_workers_need_shared_stores(tmp_path: Path) -> None:
+    env = {**os.environ, "PLANBOT_DATA_DIR": str(tmp_path / "data")}
+    env.pop("PLANBOT_DATABASE_URL", None)
+    env.pop("PLANBOT_CHROMA_HOST", None)
+    done = subprocess.run(
+        [PLANBOT, "serve", "--workers", "2", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "PostgreSQL" in done.stdout and "máy chủ Chroma" in done.stdout
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.container import Container, build_assistant
-from bot.telegram import build_application, schedule_digest, send_long
+from bot.telegram import RATE_LIMIT, build_application, schedule_digest, send_long
 from domain.agencies import Gazetteer
 from domain.settings import Settings
 from tests.conftest import NQ57
@@ -263,3 +263,49 @@ async def test_own_agency_command(services, assistant_and_repo, telegram_api: Fa
         assert texts[1].startswith("Không nhận ra cơ quan")
         assert texts[2].startswith("Đã ghi nhận đơn vị của bạn: Sở Y tế")
         assert texts[3].startswith("Sở Y tế chủ trì")
+
+
+async def test_several_bot_processes_share_sources_and_the_rate_limit(
+    services, assistant_and_repo, telegram_api: FakeServer
+):
+    """Two Applications over one database, as two API workers receiving webhooks: the
+    "Nguồn" button answered by the other one, and questions counted across both."""
+    from telegram import Update
+
+    _, assistant = assistant_and_repo
+    a, b = (
+        build_application(
+            token=TOKEN,
+            assistant=assistant,
+            subscriptions=services.stores.subscriptions,
+            channels=services.stores.channels,
+            rates=services.stores.rates,
+            base_url=f"{telegram_api.url}/bot",
+            webhook=True,
+        )
+        for _ in range(2)
+    )
+    async with a, b:
+        update = message_update(1, "Ai chủ trì triển khai bệnh án điện tử?")
+        await a.process_update(Update.de_json(update, a.bot))
+        button = telegram_api.calls("/sendMessage")[0]["reply_markup"]["inline_keyboard"][0][0]
+        callback = {
+            "update_id": 2,
+            "callback_query": {
+                "id": "cb1",
+                "chat_instance": "x",
+                "data": button["callback_data"],
+                "from": {"id": 1, "is_bot": False, "first_name": "Lan"},
+                "message": {"message_id": 7, "date": 0, "chat": CHAT, "text": "..."},
+            },
+        }
+        await b.process_update(Update.de_json(callback, b.bot))
+        shown = telegram_api.calls("/sendMessage")[-1]["text"]
+        assert shown.startswith("Nguồn:") and "nhiệm vụ 56" in shown
+        for i in range(RATE_LIMIT - 1):  # the first question counted too
+            application = (a, b)[i % 2]
+            update = message_update(10 + i, "xin chào")
+            await application.process_update(Update.de_json(update, application.bot))
+        assert not telegram_api.calls("/sendMessage")[-1]["text"].startswith("Bạn hỏi hơi nhanh")
+        await b.process_update(Update.de_json(message_update(99, "xin chào"), b.bot))
+        assert telegram_api.calls("/sendMessage")[-1]["text"].startswith("Bạn hỏi hơi nhanh")
