@@ -234,6 +234,7 @@ def _doc_json(doc: Any, c: Container) -> dict[str, Any]:
         "replaces": doc.replaces,
         "recipients": list(doc.recipients),
         "parts": list(doc.parts),
+        "ocr_pages": doc.ocr_pages,
         "superseded_by": getattr(c.assistant.superseded_by(doc.id), "id", None),
         "source": doc.source,
         "version": doc.version,

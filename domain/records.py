@@ -68,6 +68,7 @@ class Document:
     recipients: tuple[str, ...] = ()  # "Kính gửi" and "Nơi nhận", one body each
     # the files this version was read from, body first ("ke-hoach.docx", "phu-luc.xlsx")
     parts: tuple[str, ...] = ()
+    ocr_pages: int | None = None  # pages read by OCR (scans) in this version's files
 
 
 @dataclass(frozen=True)

@@ -337,7 +337,11 @@ class Ingestor:
         files = [files[i] for i in order]
         whole = merge([parsed[i] for i in order])
         document = self._describe(whole, entry, content_hash, replace_id)
-        document = replace(document, parts=tuple(path.name for path, _ in files))
+        document = replace(
+            document,
+            parts=tuple(path.name for path, _ in files),
+            ocr_pages=sum(len(p.ocr_pages) for p in parsed),
+        )
         extracted = extract_records(
             whole, document_id=document.id, version=document.version, gazetteer=self._gazetteer
         )
@@ -387,7 +391,7 @@ class Ingestor:
             changes=changes if retired else None,
             parts=list(document.parts),
             attached_to=attached,
-            ocr_pages=sum(len(p.ocr_pages) for p in parsed),
+            ocr_pages=document.ocr_pages or 0,
             ocr_confidence=_ocr_confidence(parsed),
         )
 

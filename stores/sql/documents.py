@@ -135,6 +135,7 @@ class SqlVersionStore:
                     replaces=document.replaces,
                     recipients=list(document.recipients),
                     parts=list(document.parts),
+                    ocr_pages=document.ocr_pages,
                 )
             )
             if files:
@@ -419,6 +420,7 @@ def _document(row: RowMapping) -> Document:
         replaces=row["replaces"],
         recipients=tuple(row["recipients"] or ()),
         parts=tuple(row["parts"] or ()),
+        ocr_pages=row["ocr_pages"],
     )
 
 

@@ -55,6 +55,7 @@ versions = sa.Table(
     sa.Column("replaces", sa.Text),
     sa.Column("recipients", sa.JSON),
     sa.Column("parts", sa.JSON),
+    sa.Column("ocr_pages", sa.Integer),
     sa.Index("versions_hash", "content_hash", "state"),
     # at most one active version per document, whatever races the writers run
     sa.Index(

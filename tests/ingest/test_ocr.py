@@ -187,6 +187,8 @@ def _answers_right(services: object, tmp_path: Path, path: Path) -> tuple[list[b
     """Ingest ``path`` alone, ask every question, and remove it again."""
     result = services.ingestor.ingest_file(path)  # type: ignore[attr-defined]
     assert result.status == "added", result
+    stored = services.stores.versions.get_document(result.document_id)  # type: ignore[attr-defined]
+    assert stored.ocr_pages == result.ocr_pages  # the documents list tells scans apart
     settings = Settings(data_dir=tmp_path, today=date(2026, 3, 20))
     assistant = make_container(services, settings).assistant  # type: ignore[attr-defined]
     right = []
