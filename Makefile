@@ -38,7 +38,8 @@ postgres:
 ocr:
 	@tesseract --list-langs 2>/dev/null | grep -qx vie || (apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null)
 
-# The whole suite runs twice: on SQLite (the embedded default) and on PostgreSQL.
+# The whole suite runs on SQLite (the embedded default), then every test that touches the
+# database again on PostgreSQL (tests/conftest.py decides which).
 test: install-test browser postgres ocr
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -36,6 +36,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("PLANBOT_TEST_DATABASE", "sqlite"),
         help="the SQL backend every test's stores use (the contract suite runs on both)",
     )
+    parser.addoption(
+        "--all-tests",
+        action="store_true",
+        help="with --database postgresql, also run the tests that never touch the stores",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,6 +49,34 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 _BACKEND = "sqlite"
+
+# Fixtures that open the SQL stores the ``--database`` option chooses.
+_STORE_FIXTURES = {"services", "corpus_container", "client", "console"}
+# Folders whose every test talks to the stores (through the API, a bot, a CLI process or
+# the stores themselves).
+_STORE_FOLDERS = ("api", "bot", "stores")
+
+
+def _touches_the_stores(item: pytest.Item) -> bool:
+    """Whether a test's outcome can depend on the SQL backend: it runs in the PostgreSQL pass
+    only then. Tests that pick both backends themselves (``both_backends``) and the browser
+    tests of the pages (which see only the API) run in the SQLite pass alone."""
+    folder = Path(str(item.path)).relative_to(ROOT / "tests").parts[0]
+    if item.get_closest_marker("both_backends") or folder == "web":
+        return False
+    if item.get_closest_marker("uses_database"):
+        return True
+    return folder in _STORE_FOLDERS or bool(_STORE_FIXTURES & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass of ``make test`` runs the tests whose outcome the backend can
+    change; the rest (parsers, domain rules, pages in a browser) ran in the SQLite pass."""
+    if config.getoption("--database") != "postgresql" or config.getoption("--all-tests"):
+        return
+    kept = [i for i in items if _touches_the_stores(i)]
+    config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+    items[:] = kept
 
 
 def new_database_url(folder: Path, backend: str | None = None) -> str:

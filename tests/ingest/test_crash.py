@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.uses_database]
 
 PLAN = """Số: 777/KH-UBND
 KẾ HOẠCH

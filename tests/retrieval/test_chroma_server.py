@@ -16,7 +16,7 @@ from domain.records import Chunk
 from retrieval.embedders import CachedEmbeddings
 from stores.vectors import ChromaIndex
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.uses_database]
 
 
 def _free_port() -> int:

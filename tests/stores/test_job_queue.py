@@ -14,6 +14,8 @@ from domain.agencies import Gazetteer
 from stores import Stores, open_stores
 from tests.conftest import new_database_url
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture(params=("sqlite", "postgresql"))
 def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:

@@ -14,6 +14,8 @@ from stores import Stores, open_stores
 from stores.sql.state import SqlRateStore
 from tests.conftest import new_database_url
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture(params=("sqlite", "postgresql"))
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
