@@ -88,7 +88,7 @@ class ErrorMessages:
             message = template.format(
                 field=field or self._fields["body"],
                 limit=limit,
-                expected=str(ctx.get("expected", "")).replace("'", ""),
+                expected=str(ctx.get("expected", "")).replace("'", "").replace(" or ", " hoặc "),
             )
             if not any(f.message == message for f in found):
                 found.append(FieldError(field=field or "body", message=message))

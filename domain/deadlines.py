@@ -20,6 +20,7 @@ _DAY = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*" + _YEAR + r"\b")
 _MONTH = re.compile(r"\b(\d{1,2})\s*/\s*" + _YEAR + r"\b")
 _MONTH_WORDS = re.compile(r"\bthang\s+(\d{1,2})\s+nam\s+" + _YEAR + r"\b")
 _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\s*(?:/|nam)?\s*" + _YEAR + r"\b")
+_HALF = re.compile(r"\b(?:6 thang|nua)\s+(dau|cuoi)\s+(?:cua\s+)?nam\s*" + _YEAR + r"\b")
 _YEAR_RANGE = re.compile(_YEAR + r"\s*(?:-|–|den)\s*" + _YEAR)
 _YEARS = re.compile(_YEAR)
 _BEFORE = re.compile(r"\b(truoc|cham nhat|khong muon hon)\b")
@@ -57,6 +58,11 @@ def parse_deadline(text: str) -> Deadline:
         if _valid_month(month) and 1 <= day <= calendar.monthrange(year, month)[1]:
             end = date(year, month, day)
             start = None if _BEFORE.search(folded) else end
+    elif m := _HALF.search(folded):
+        year = int(m.group(2))
+        first = m.group(1) == "dau"
+        start = date(year, 1 if first else 7, 1)
+        end = _month_end(year, 6 if first else 12)
     elif m := _QUARTER.search(folded):
         quarter, year = _ROMAN[m.group(1)], int(m.group(2))
         start = date(year, 3 * quarter - 2, 1)

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".xlsx")
 # Raise when loaders, extraction or chunking change what a file yields: files ingested by an
 # older reader are then read again on the next ingest, instead of being skipped as unchanged.
-READER_VERSION = 8
+READER_VERSION = 9
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
