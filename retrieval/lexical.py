@@ -115,11 +115,11 @@ class LexicalIndex:
         if not self.keys or not query:
             return []
         scores = np.asarray(self._bm25.get_scores(query))
-        order = np.argsort(-scores)
+        # only items sharing a word with the query are ranked (few, however large the index)
+        matching = np.flatnonzero(scores > 0)
+        order = matching[np.argsort(-scores[matching], kind="stable")]
         hits: list[tuple[str, float]] = []
         for i in order:
-            if scores[i] <= 0:
-                break
             key = self.keys[int(i)]
             if allowed is None or key in allowed:
                 hits.append((key, float(scores[i])))

@@ -11,7 +11,7 @@ from domain.errors import EmbedderError, IndexUnavailableError
 from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
 from retrieval.units import is_boilerplate, units_with_leads
-from stores import VersionStore
+from stores import VersionStore, doc_version
 from stores.vectors import ChunkHit, VectorIndex
 
 __all__ = ["HybridRetriever", "SearchSettings"]
@@ -55,6 +55,7 @@ class HybridRetriever:
         self._chunks: dict[str, ChunkHit] = {}
         self._numbered: dict[str, list[ChunkHit]] = {}  # record number -> its rows
         self._dense_cache: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        self._allowed_cache: dict[tuple[str | None, tuple[str, ...]], set[str]] = {}
 
     def refresh(self) -> tuple[str, ...]:
         """Rebuild the lexical side if the active versions changed; returns them."""
@@ -85,6 +86,7 @@ class HybridRetriever:
                     ]
                 )
                 self._versions = versions
+                self._allowed_cache = {}
         return versions
 
     def _dense_ranking(self, text: str, versions: tuple[str, ...]) -> list[str]:
@@ -142,14 +144,11 @@ class HybridRetriever:
             raise ValueError(f"k must be greater than 0, got {k}")
         versions = self.refresh()
         if documents:
-            versions = tuple(v for v in versions if v.rsplit("@", 1)[0] in set(documents))
+            scope = set(documents)
+            versions = tuple(v for v in versions if v.rsplit("@", 1)[0] in scope)
         if not versions:
             return []
-        allowed = {
-            c.id
-            for c in self._chunks.values()
-            if (record is None or c.record == record) and f"{c.document_id}@{c.version}" in versions
-        }
+        allowed = self._allowed(record, versions)
         lexical = [key for key, _ in self._lexical.search(text, self.settings.lexical_k, allowed)]
         rankings: list[list[str]] = [lexical]
         weights = [self.settings.lexical_weight]
@@ -159,6 +158,28 @@ class HybridRetriever:
             weights.append(self.settings.dense_weight)
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         return [replace(self._chunks[key], score=score) for key, score in fused[:k]]
+
+    def _allowed(self, record: str | None, versions: tuple[str, ...]) -> set[str]:
+        """Ids of the chunks of these versions (and of this kind), kept per version set: a
+        question searches the same few sets many times, and the index may be large."""
+        key = (record, versions)
+        with self._lock:
+            found = self._allowed_cache.get(key)
+            if found is not None:
+                return found
+            chunks = list(self._chunks.values())
+        wanted = set(versions)
+        found = {
+            c.id
+            for c in chunks
+            if (record is None or c.record == record)
+            and doc_version(c.document_id, c.version) in wanted
+        }
+        with self._lock:
+            self._allowed_cache[key] = found
+            while len(self._allowed_cache) > _DENSE_CACHE:
+                self._allowed_cache.pop(next(iter(self._allowed_cache)))
+        return found
 
     def numbered_records(
         self, number: str, documents: Sequence[str] | None = None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import threading
+import uuid
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
@@ -24,6 +26,46 @@ _ROLES = {"any": ("lead", "coordinating"), "lead": ("lead",), "coordinating": ("
 # Raise when what is derived from a task row (agency keys, folded text) is computed otherwise.
 _DERIVED_VERSION = 1
 _DERIVED_KEY = "stores.task-derived"
+# A token that changes in every transaction that changes what is active (a version activated
+# or retired, derived data recomputed): processes compare it to know their copy is current.
+_GENERATION_KEY = "stores.active-generation"
+
+
+T = TypeVar("T")
+
+
+def _bump_generation(conn: Connection) -> None:
+    kv = s.kv
+    token = uuid.uuid4().hex
+    if conn.execute(kv.update().where(kv.c.key == _GENERATION_KEY).values(value=token)).rowcount:
+        return
+    conn.execute(kv.insert().values(key=_GENERATION_KEY, value=token))
+
+
+class _ActiveCopy(Generic[T]):
+    """This process's copy of something read from the active versions, read again only when
+    the generation token changed (one key lookup instead of the whole read)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._value: list[T] = []
+
+    def get(self, load: Callable[[], list[T]]) -> list[T]:
+        # the token is read before the data: a change in between is seen on the next call
+        with translated(), self._engine.connect() as conn:
+            token = conn.execute(
+                sa.select(s.kv.c.value).where(s.kv.c.key == _GENERATION_KEY)
+            ).scalar()
+        token = str(token or "")
+        with self._lock:
+            if token == self._token:
+                return list(self._value)
+        value = load()
+        with self._lock:
+            self._token, self._value = token, value
+        return list(value)
 
 
 class AgencyKeys:
@@ -43,6 +85,7 @@ class SqlVersionStore:
     def __init__(self, engine: Engine, keys: AgencyKeys) -> None:
         self._engine = engine
         self._keys = keys
+        self._active = _ActiveCopy[Document](engine)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -53,7 +96,7 @@ class SqlVersionStore:
             return [_document(r) for r in conn.execute(stmt).mappings()]
 
     def active_documents(self) -> list[Document]:
-        return self._documents()
+        return self._active.get(self._documents)
 
     def get_document(self, document_id: str) -> Document:
         found = self._documents(s.versions.c.document_id == document_id)
@@ -194,6 +237,7 @@ class SqlVersionStore:
             ).rowcount
             if updated != 1:
                 raise StoreError(f"no pending version {version} of {document_id}")
+            _bump_generation(conn)
         return retired
 
     def retire(self, document_id: str) -> list[int]:
@@ -208,6 +252,7 @@ class SqlVersionStore:
                 .where(v.c.document_id == document_id, v.c.state == "active")
                 .values(state="retired")
             )
+            _bump_generation(conn)
         return retired
 
     def stale_versions(self, older_than: datetime | None = None) -> list[tuple[str, int]]:
@@ -278,9 +323,19 @@ class SqlRecordStore:
     def __init__(self, engine: Engine, keys: AgencyKeys) -> None:
         self._engine = engine
         self._keys = keys
+        self._active = _ActiveCopy[TaskRecord](engine)
 
     def tasks(self, query: TaskQuery | None = None) -> list[TaskRecord]:
         query = query or TaskQuery()
+        if _only_by_document(query):
+            # every active task, kept by this process until what is active changes
+            found = self._active.get(lambda: self._select(TaskQuery()))
+            if query.document_id is None:
+                return found
+            return [task for task in found if task.document_id == query.document_id]
+        return self._select(query)
+
+    def _select(self, query: TaskQuery) -> list[TaskRecord]:
         t = s.tasks
         stmt = (
             sa.select(t)
@@ -329,7 +384,13 @@ class SqlRecordStore:
                 conn.execute(s.task_agencies.insert(), agencies)
             conn.execute(s.kv.delete().where(s.kv.c.key == _DERIVED_KEY))
             conn.execute(s.kv.insert().values(key=_DERIVED_KEY, value=self._keys.fingerprint))
+            _bump_generation(conn)
         return True
+
+
+def _only_by_document(query: TaskQuery) -> bool:
+    """Whether a query selects all active tasks, or those of one document, and no more."""
+    return not (query.agency or query.due_from or query.due_to or query.status or query.q)
 
 
 def _active_join(table: sa.Table) -> sa.ColumnElement[bool]:
