@@ -18,6 +18,8 @@ from tests.conftest import new_database_url
 
 BACKENDS = ("sqlite", "postgresql")
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture(params=BACKENDS)
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
@@ -134,6 +136,29 @@ def test_activation_switches_versions_in_one_step(stores: Stores) -> None:
     stores.versions.purge("plan", 1)
     assert stores.versions.stale_versions() == []
     assert [t.number for t in stores.records.tasks()] == ["1"]
+
+
+def test_every_process_sees_what_another_activates_or_retires(url: str) -> None:
+    """Two store sets over one database (two processes): what one keeps of the active
+    documents and tasks is read again as soon as the other changes what is active."""
+    reader, writer = open_stores(url, Gazetteer.load()), open_stores(url, Gazetteer.load())
+    try:
+        writer.versions.add_pending(_doc(), [_task("1", "Số hóa hồ sơ", ("Sở Y tế",))], [])
+        writer.versions.activate("plan", 1)
+        assert [t.name for t in reader.records.tasks()] == ["Số hóa hồ sơ"]
+        assert [d.version for d in reader.versions.active_documents()] == [1]
+        new = [_task("1", "Số hóa bệnh án", ("Sở Y tế",), version=2)]
+        writer.versions.add_pending(_doc(version=2), new, [])
+        assert [t.name for t in reader.records.tasks()] == ["Số hóa hồ sơ"]  # still pending
+        writer.versions.activate("plan", 2)
+        assert [t.name for t in reader.records.tasks()] == ["Số hóa bệnh án"]
+        assert [t.version for t in reader.records.tasks(TaskQuery(document_id="plan"))] == [2]
+        assert reader.versions.active_versions() == ["plan@2"]
+        writer.versions.retire("plan")
+        assert reader.records.tasks() == [] and reader.versions.active_documents() == []
+    finally:
+        reader.close()
+        writer.close()
 
 
 def test_activating_what_is_not_pending_fails_and_changes_nothing(stores: Stores) -> None:
