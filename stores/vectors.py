@@ -107,7 +107,9 @@ class ChromaIndex:
         collection: str = "planbot_chunks",
         timeout_s: float = 10.0,
         retry_after_s: float = 15.0,
+        page_size: int = 5000,
     ) -> None:
+        """:param page_size: chunks read or deleted per call (see :data:`_PAGE`)."""
         if (path is None) == (host is None):
             raise ValueError("give either path (embedded Chroma) or host (Chroma server)")
         self._embeddings = embeddings
@@ -121,6 +123,7 @@ class ChromaIndex:
         # breaker), so a hung server does not hold every request for the whole timeout
         self._breaker = Breaker(retry_after_s)
         self._ensure_lock = threading.Lock()
+        self._page = page_size
 
     @contextmanager
     def _guard(self, probe: bool = False) -> Iterator[None]:
@@ -209,8 +212,11 @@ class ChromaIndex:
         store = self._ensure()
         # a passage repeated word for word at the same place is one chunk
         unique = {chunk_id(c): c for c in chunks}
+        ids = list(unique)
+        existing: set[str] = set()
         with self._guard():
-            existing = set(store.get(ids=list(unique), include=[])["ids"])
+            for start in range(0, len(ids), self._page):
+                existing.update(store.get(ids=ids[start : start + self._page], include=[])["ids"])
         fresh = [(i, c) for i, c in unique.items() if i not in existing]
         if not fresh:
             return 0
@@ -288,8 +294,11 @@ class ChromaIndex:
             return []
         store = self._ensure()
         with self._guard():
-            got = store.get(
-                where={"doc_version": {"$in": list(versions)}}, include=["documents", "metadatas"]
+            got = _paged(
+                store,
+                self._page,
+                where={"doc_version": {"$in": list(versions)}},
+                include=["documents", "metadatas"],
             )
         return [
             ChunkHit(
@@ -316,7 +325,7 @@ class ChromaIndex:
         """Every document version that has chunks in the index."""
         store = self._ensure()
         with self._guard():
-            got = store.get(include=["metadatas"])
+            got = _paged(store, self._page, include=["metadatas"])
         return {str(m["doc_version"]) for m in got["metadatas"]}
 
     def delete_versions(self, versions: Sequence[str]) -> None:
@@ -325,7 +334,10 @@ class ChromaIndex:
             return
         store = self._ensure()
         with self._guard():
-            store.delete(where={"doc_version": {"$in": list(versions)}})
+            where = {"doc_version": {"$in": list(versions)}}
+            ids = _paged(store, self._page, where=where, include=[])["ids"]
+            for start in range(0, len(ids), self._page):
+                store.delete(ids=ids[start : start + self._page])
 
     def heartbeat(self) -> bool:
         """True when the index answers (within the timeout, whatever the breaker says)."""
@@ -336,6 +348,23 @@ class ChromaIndex:
         except StoreError:
             return False
         return True
+
+
+def _paged(store: Any, page: int, **query: Any) -> dict[str, list[Any]]:
+    """``store.get(**query)`` read ``page`` chunks at a time, the pages' ids, documents and
+    metadatas joined (those asked for in ``include``). Chroma looks a read's rows up with one
+    SQL variable each, and SQLite (inside Chroma) takes at most 32,766 in a statement: a
+    province's index holds more chunks than that."""
+    fields = ["ids", *query.get("include", [])]
+    joined: dict[str, list[Any]] = {f: [] for f in fields}
+    offset = 0
+    while True:
+        got = store.get(limit=page, offset=offset, **query)
+        for f in fields:
+            joined[f].extend(got[f] or [])
+        if len(got["ids"]) < page:
+            return joined
+        offset += page
 
 
 def _metadata(chunk: Chunk) -> dict[str, str | int]:
