@@ -28,21 +28,25 @@ QUESTION = {"question": "Hạn xây dựng kế hoạch phát triển hạ tần
 PLANBOT = str(Path(sys.executable).parent / "planbot")
 
 
-@pytest.fixture
-def deployment(tmp_path: Path) -> Iterator[dict[str, object]]:
-    chroma_port = free_port()
-    chroma = _start_chroma(tmp_path / "chroma", chroma_port)
-    env = {
+def _shared_stores(tmp_path: Path, chroma_port: int, **settings: str) -> dict[str, str]:
+    """The environment of processes sharing a fresh PostgreSQL database and a Chroma server."""
+    return {
         **os.environ,
         "PLANBOT_DATABASE_URL": new_database_url(tmp_path / "db", "postgresql"),
         "PLANBOT_CHROMA_HOST": "127.0.0.1",
         "PLANBOT_CHROMA_PORT": str(chroma_port),
         "PLANBOT_DATA_DIR": str(tmp_path / "data"),
         "PLANBOT_ADMIN_TOKEN": TOKEN,
-        "PLANBOT_INGEST_IN_SERVE": "false",
-        "PLANBOT_INGEST_STALE_S": "3",
         "PLANBOT_TODAY": "2025-09-10",
+        **{f"PLANBOT_{name.upper()}": value for name, value in settings.items()},
     }
+
+
+@pytest.fixture
+def deployment(tmp_path: Path) -> Iterator[dict[str, object]]:
+    chroma_port = free_port()
+    chroma = _start_chroma(tmp_path / "chroma", chroma_port)
+    env = _shared_stores(tmp_path, chroma_port, ingest_in_serve="false", ingest_stale_s="3")
     processes: dict[str, subprocess.Popen[bytes]] = {}
     urls = {}
     for name in ("a", "b"):
@@ -171,16 +175,7 @@ def test_serve_with_several_workers(tmp_path: Path) -> None:
     behind one port, each with its ingest worker; what one counts the other sees."""
     chroma_port, port = free_port(), free_port()
     chroma = _start_chroma(tmp_path / "chroma", chroma_port)
-    env = {
-        **os.environ,
-        "PLANBOT_DATABASE_URL": new_database_url(tmp_path / "db", "postgresql"),
-        "PLANBOT_CHROMA_HOST": "127.0.0.1",
-        "PLANBOT_CHROMA_PORT": str(chroma_port),
-        "PLANBOT_DATA_DIR": str(tmp_path / "data"),
-        "PLANBOT_ADMIN_TOKEN": TOKEN,
-        "PLANBOT_ADMIN_MAX_FAILURES": "3",
-        "PLANBOT_TODAY": "2025-09-10",
-    }
+    env = _shared_stores(tmp_path, chroma_port, admin_max_failures="3")
     serve = _spawn(["serve", "--port", str(port), "--workers", "2"], env, tmp_path / "serve.log")
     url = f"http://127.0.0.1:{port}"
     try:

@@ -75,6 +75,20 @@ def message_update(update_id: int, text: str) -> dict[str, Any]:
     return {"update_id": update_id, "message": message}
 
 
+def button_pressed(update_id: int, data: str) -> dict[str, Any]:
+    """An inline button of one of the bot's messages, pressed."""
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": "cb1",
+            "chat_instance": "x",
+            "data": data,
+            "from": {"id": 1, "is_bot": False, "first_name": "Lan"},
+            "message": {"message_id": 7, "date": 0, "chat": CHAT, "text": "..."},
+        },
+    }
+
+
 @pytest.fixture
 def assistant_and_repo(services, tmp_path: Path):
     services.ingestor.ingest_file(NQ57)
@@ -121,16 +135,7 @@ def test_webhook_question_gets_an_answer_with_a_source_button(
         assert sent[0]["parse_mode"] == "HTML"
         button = sent[0]["reply_markup"]["inline_keyboard"][0][0]
         assert button["text"] == "Nguồn"
-        callback = {
-            "update_id": 3,
-            "callback_query": {
-                "id": "cb1",
-                "chat_instance": "x",
-                "data": button["callback_data"],
-                "from": {"id": 1, "is_bot": False, "first_name": "Lan"},
-                "message": {"message_id": 7, "date": 0, "chat": CHAT, "text": "..."},
-            },
-        }
+        callback = button_pressed(3, button["callback_data"])
         client.post(
             "/telegram/webhook", json=callback, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
         )
@@ -289,16 +294,7 @@ async def test_several_bot_processes_share_sources_and_the_rate_limit(
         update = message_update(1, "Ai chủ trì triển khai bệnh án điện tử?")
         await a.process_update(Update.de_json(update, a.bot))
         button = telegram_api.calls("/sendMessage")[0]["reply_markup"]["inline_keyboard"][0][0]
-        callback = {
-            "update_id": 2,
-            "callback_query": {
-                "id": "cb1",
-                "chat_instance": "x",
-                "data": button["callback_data"],
-                "from": {"id": 1, "is_bot": False, "first_name": "Lan"},
-                "message": {"message_id": 7, "date": 0, "chat": CHAT, "text": "..."},
-            },
-        }
+        callback = button_pressed(2, button["callback_data"])
         await b.process_update(Update.de_json(callback, b.bot))
         shown = telegram_api.calls("/sendMessage")[-1]["text"]
         assert shown.startswith("Nguồn:") and "nhiệm vụ 56" in shown

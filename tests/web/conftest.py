@@ -51,6 +51,16 @@ def console(services: Any, tmp_path: Path, database_url: str) -> Iterator[Consol
 
 
 @pytest.fixture
+def loaded(console: Console, tmp_path: Path) -> Console:
+    """The console serving the two fictional plans of ``tests/web/task_plans.py``."""
+    from tests.web.task_plans import write_plans
+
+    results = console.container.ingestor.ingest_paths(write_plans(tmp_path / "plans"))
+    assert {r.status for r in results} == {"added"}, results
+    return console
+
+
+@pytest.fixture
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

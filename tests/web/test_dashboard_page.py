@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from tests.web.conftest import Console, screenshot
-from tests.web.task_plans import write_plans
 
 pytestmark = [pytest.mark.integration]
 
@@ -21,13 +20,6 @@ READY = "document.querySelector('#dashboard').dataset.state === 'ready'"
 TASKS_READY = (
     "document.querySelector('#tasks') && document.querySelector('#tasks').dataset.state === 'ready'"
 )
-
-
-@pytest.fixture
-def loaded(console: Console, tmp_path: Any) -> Console:
-    results = console.container.ingestor.ingest_paths(write_plans(tmp_path / "plans"))
-    assert {r.status for r in results} == {"added"}, results
-    return console
 
 
 @pytest.fixture

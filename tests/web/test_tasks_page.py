@@ -16,18 +16,10 @@ import httpx
 import pytest
 
 from tests.web.conftest import Console, screenshot
-from tests.web.task_plans import write_plans
 
 pytestmark = [pytest.mark.integration]
 
 READY = "document.querySelector('#tasks').dataset.state === 'ready'"
-
-
-@pytest.fixture
-def loaded(console: Console, tmp_path: Any) -> Console:
-    results = console.container.ingestor.ingest_paths(write_plans(tmp_path / "plans"))
-    assert {r.status for r in results} == {"added"}, results
-    return console
 
 
 @pytest.fixture
