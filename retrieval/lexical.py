@@ -15,6 +15,10 @@ import numpy as np
 
 from domain.text import folded_tokens
 
+# How many of the best-scoring items are ranked first; all are ranked when too few of them
+# are allowed.
+_HEAD = 1000
+
 __all__ = ["LexicalIndex", "SYNONYMS", "analyse", "expand_query", "knows_phrase", "lexicon"]
 
 
@@ -115,14 +119,24 @@ class LexicalIndex:
         if not self.keys or not query:
             return []
         scores = np.asarray(self._bm25.get_scores(query))
-        # only items sharing a word with the query are ranked (few, however large the index)
+        # only items sharing a word with the query are ranked, the best few first: a common
+        # word may match most of a large index
         matching = np.flatnonzero(scores > 0)
-        order = matching[np.argsort(-scores[matching], kind="stable")]
-        hits: list[tuple[str, float]] = []
-        for i in order:
-            key = self.keys[int(i)]
-            if allowed is None or key in allowed:
-                hits.append((key, float(scores[i])))
-                if len(hits) == k:
-                    break
-        return hits
+        head = min(len(matching), max(_HEAD, 20 * k))
+        while True:
+            if head < len(matching):
+                best = np.argpartition(-scores[matching], head - 1)[:head]
+                candidates = matching[best]
+            else:
+                candidates = matching
+            order = candidates[np.lexsort((candidates, -scores[candidates]))]
+            hits: list[tuple[str, float]] = []
+            for i in order:
+                key = self.keys[int(i)]
+                if allowed is None or key in allowed:
+                    hits.append((key, float(scores[i])))
+                    if len(hits) == k:
+                        return hits
+            if head >= len(matching):
+                return hits
+            head = len(matching)  # too few allowed among the best: rank them all

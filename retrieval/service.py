@@ -480,7 +480,6 @@ class Assistant:
         self, query: Query, scope: list[str] | None
     ) -> tuple[TaskRecord | None, ChunkHit | None, float]:
         """The task a question is about, the chunk that found it, and its topic coverage."""
-        tasks = {(t.document_id, t.number): t for t in self._records.tasks(TaskQuery())}
         titles = self._titles()
         hits = self._retriever.search(
             query.search_text,
@@ -491,7 +490,7 @@ class Assistant:
         )
         best: tuple[float, TaskRecord, ChunkHit, float] | None = None
         for rank, hit in enumerate(hits):
-            found = tasks.get((hit.document_id, hit.number))
+            found = self._records.task(hit.document_id, hit.number)
             if found is None:
                 continue
             task = found

@@ -170,6 +170,11 @@ class RecordStore(Protocol):
         """Active tasks matching ``query``, in document and table order."""
         ...
 
+    def task(self, document_id: str, number: str) -> TaskRecord | None:
+        """The active task of a document with this number (the last in table order, should
+        two rows share it)."""
+        ...
+
     def targets(self, document_id: str | None = None) -> list[TargetRecord]: ...
 
 

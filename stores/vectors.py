@@ -278,8 +278,19 @@ class ChromaIndex:
         if not versions:
             return []
         store = self._ensure()
+        wanted = set(versions)
         with self._guard():
             vector = self._embeddings.embed_query(text)
+            # Most often every chunk held is wanted (the active versions, unscoped): the
+            # nearest ones are then found without a filter, whose cost grows with the index
+            # (Chroma looks it up in its metadata first). Chunk ids begin with their version.
+            nearest = store._collection.query(
+                query_embeddings=[vector], n_results=k, include=["distances"]
+            )["ids"][0]
+            kept = [str(i) for i in nearest if str(i).split("#", 1)[0] in wanted]
+            if len(kept) == len(nearest):
+                return kept
+            # some belong to other versions (being built or retired, or out of scope)
             found = store._collection.query(
                 query_embeddings=[vector],
                 n_results=k,

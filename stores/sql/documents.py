@@ -51,8 +51,13 @@ class _ActiveCopy(Generic[T]):
         self._lock = threading.Lock()
         self._token: str | None = None
         self._value: list[T] = []
+        self._identity = 0
 
     def get(self, load: Callable[[], list[T]]) -> list[T]:
+        return self.get_versioned(load)[0]
+
+    def get_versioned(self, load: Callable[[], list[T]]) -> tuple[list[T], int]:
+        """The copy and a number that changes whenever it is read again."""
         # the token is read before the data: a change in between is seen on the next call
         with translated(), self._engine.connect() as conn:
             token = conn.execute(
@@ -61,11 +66,12 @@ class _ActiveCopy(Generic[T]):
         token = str(token or "")
         with self._lock:
             if token == self._token:
-                return list(self._value)
+                return list(self._value), self._identity
         value = load()
         with self._lock:
+            self._identity += 1
             self._token, self._value = token, value
-        return list(value)
+            return list(value), self._identity
 
 
 class AgencyKeys:
@@ -324,6 +330,15 @@ class SqlRecordStore:
         self._engine = engine
         self._keys = keys
         self._active = _ActiveCopy[TaskRecord](engine)
+        self._numbered: tuple[int, dict[tuple[str, str], TaskRecord]] = (0, {})
+
+    def task(self, document_id: str, number: str) -> TaskRecord | None:
+        found, identity = self._active.get_versioned(lambda: self._select(TaskQuery()))
+        ident, by_number = self._numbered
+        if ident != identity:  # the lookup follows the copy it was built from
+            by_number = {(t.document_id, t.number): t for t in found}
+            self._numbered = (identity, by_number)
+        return by_number.get((document_id, number))
 
     def tasks(self, query: TaskQuery | None = None) -> list[TaskRecord]:
         query = query or TaskQuery()

@@ -146,6 +146,8 @@ def test_every_process_sees_what_another_activates_or_retires(url: str) -> None:
         writer.versions.add_pending(_doc(), [_task("1", "Số hóa hồ sơ", ("Sở Y tế",))], [])
         writer.versions.activate("plan", 1)
         assert [t.name for t in reader.records.tasks()] == ["Số hóa hồ sơ"]
+        assert reader.records.task("plan", "1").name == "Số hóa hồ sơ"
+        assert reader.records.task("plan", "2") is None
         assert [d.version for d in reader.versions.active_documents()] == [1]
         new = [_task("1", "Số hóa bệnh án", ("Sở Y tế",), version=2)]
         writer.versions.add_pending(_doc(version=2), new, [])
@@ -153,6 +155,7 @@ def test_every_process_sees_what_another_activates_or_retires(url: str) -> None:
         writer.versions.activate("plan", 2)
         assert [t.name for t in reader.records.tasks()] == ["Số hóa bệnh án"]
         assert [t.version for t in reader.records.tasks(TaskQuery(document_id="plan"))] == [2]
+        assert reader.records.task("plan", "1").name == "Số hóa bệnh án"
         assert reader.versions.active_versions() == ["plan@2"]
         writer.versions.retire("plan")
         assert reader.records.tasks() == [] and reader.versions.active_documents() == []
