@@ -32,6 +32,8 @@ _GENERATION_KEY = "stores.active-generation"
 
 
 T = TypeVar("T")
+# A task row: document id, version, position in the document.
+_RowKey = tuple[str, int, int]
 
 
 def _bump_generation(conn: Connection) -> None:
@@ -329,37 +331,69 @@ class SqlRecordStore:
     def __init__(self, engine: Engine, keys: AgencyKeys) -> None:
         self._engine = engine
         self._keys = keys
-        self._active = _ActiveCopy[TaskRecord](engine)
-        self._numbered: tuple[int, dict[tuple[str, str], TaskRecord]] = (0, {})
+        self._active = _ActiveCopy[tuple[_RowKey, TaskRecord]](engine)
+        self._lookups: tuple[int, dict[_RowKey, TaskRecord], dict[tuple[str, str], TaskRecord]]
+        self._lookups = (0, {}, {})
+
+    def _copy(self) -> tuple[list[tuple[_RowKey, TaskRecord]], int]:
+        """Every active task with its row key, kept by this process until what is active
+        changes; and the copy's identity."""
+        return self._active.get_versioned(self._select_keyed)
+
+    def _lookup(self) -> tuple[dict[_RowKey, TaskRecord], dict[tuple[str, str], TaskRecord]]:
+        """The copy by row key and by (document, number), rebuilt with the copy."""
+        pairs, identity = self._copy()
+        ident, by_row, by_number = self._lookups
+        if ident != identity:
+            by_row = dict(pairs)
+            by_number = {(t.document_id, t.number): t for _, t in pairs}
+            self._lookups = (identity, by_row, by_number)
+        return by_row, by_number
 
     def task(self, document_id: str, number: str) -> TaskRecord | None:
-        found, identity = self._active.get_versioned(lambda: self._select(TaskQuery()))
-        ident, by_number = self._numbered
-        if ident != identity:  # the lookup follows the copy it was built from
-            by_number = {(t.document_id, t.number): t for t in found}
-            self._numbered = (identity, by_number)
-        return by_number.get((document_id, number))
+        return self._lookup()[1].get((document_id, number))
 
     def tasks(self, query: TaskQuery | None = None) -> list[TaskRecord]:
         query = query or TaskQuery()
         if _only_by_document(query):
-            # every active task, kept by this process until what is active changes
-            found = self._active.get(lambda: self._select(TaskQuery()))
-            if query.document_id is None:
-                return found
-            return [task for task in found if task.document_id == query.document_id]
-        return self._select(query)
+            pairs, _ = self._copy()
+            return [t for _, t in pairs if query.document_id in (None, t.document_id)]
+        # the filters run in SQL, which returns row keys only; the records are this
+        # process's copies (a row the copy does not hold yet: read the records themselves)
+        keys = self._select_keys(query)
+        by_row, _ = self._lookup()
+        found = [by_row.get(k) for k in keys]
+        if any(t is None for t in found):
+            return self._select(query)
+        return [t for t in found if t is not None]
 
-    def _select(self, query: TaskQuery) -> list[TaskRecord]:
+    def _statement(self, query: TaskQuery, *columns: Any) -> Any:
         t = s.tasks
-        stmt = (
-            sa.select(t)
+        return (
+            sa.select(*columns)
             .join(s.versions, _active_join(t))
             .where(*_task_filters(query, self._keys))
             .order_by(t.c.document_id, t.c.position)
         )
+
+    def _select_keys(self, query: TaskQuery) -> list[_RowKey]:
+        t = s.tasks
+        stmt = self._statement(query, t.c.document_id, t.c.version, t.c.position)
         with translated(), self._engine.connect() as conn:
-            return [_task(r) for r in conn.execute(stmt).mappings()]
+            return [(str(d), int(v), int(p)) for d, v, p in conn.execute(stmt)]
+
+    def _select_keyed(self) -> list[tuple[_RowKey, TaskRecord]]:
+        t = s.tasks
+        with translated(), self._engine.connect() as conn:
+            rows = conn.execute(self._statement(TaskQuery(), t)).mappings()
+            return [
+                ((str(r["document_id"]), int(r["version"]), int(r["position"])), _task(r))
+                for r in rows
+            ]
+
+    def _select(self, query: TaskQuery) -> list[TaskRecord]:
+        with translated(), self._engine.connect() as conn:
+            return [_task(r) for r in conn.execute(self._statement(query, s.tasks)).mappings()]
 
     def targets(self, document_id: str | None = None) -> list[TargetRecord]:
         t = s.targets
