@@ -70,17 +70,14 @@ class TaskFilters:
     document_id: str | None = None
 
     def query(self, today: date) -> TaskQuery:
-        # a NUL character names nothing, and PostgreSQL refuses it in text
-        agency = self.agency.replace("\x00", "") if self.agency else self.agency
-        q = self.q.replace("\x00", "") if self.q else self.q
         return TaskQuery(
-            agency=agency,
+            agency=self.agency,
             role=self.role,
             due_from=self.due_from,
             due_to=self.due_to,
             status=self.status,
-            q=q,
-            document_id=self.document_id.replace("\x00", "") if self.document_id else None,
+            q=self.q,
+            document_id=self.document_id,
             today=today,
             within_days=UPCOMING_DAYS,
         )

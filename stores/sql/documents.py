@@ -6,6 +6,7 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -458,6 +459,14 @@ def _active_versions_of(conn: Connection, document_id: str) -> list[int]:
 
 
 def _task_filters(query: TaskQuery, keys: AgencyKeys) -> list[sa.ColumnElement[bool]]:
+    # a NUL character names nothing, and PostgreSQL refuses it in text: whoever asks (the
+    # API, a bot, the CLI), it is dropped here
+    query = replace(
+        query,
+        agency=query.agency.replace("\x00", "") if query.agency else query.agency,
+        q=query.q.replace("\x00", "") if query.q else query.q,
+        document_id=query.document_id.replace("\x00", "") if query.document_id else None,
+    )
     t, a = s.tasks, s.task_agencies
     end = t.c.deadline_end
     ongoing = sa.and_(t.c.recurring.is_not(None), t.c.recurring != "")
