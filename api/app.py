@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -71,11 +72,19 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 def app_from_environment() -> FastAPI:
     """The app configured from the environment: what each ``serve --workers N`` process
     builds for itself."""
-    return create_app(Settings())
+    return create_app(Settings(), warm_before_serving=True)
 
 
-def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
-    """Build the app; the container (stores, embedder) is opened in the lifespan."""
+def create_app(
+    settings: Settings, container: Container | None = None, *, warm_before_serving: bool = False
+) -> FastAPI:
+    """Build the app; the container (stores, embedder) is opened in the lifespan.
+
+    With ``warm_before_serving`` the passages are read into the search before the server
+    accepts a connection. Processes sharing one port need it: the kernel hands a connection
+    to whichever process accepts, and one still reading would hold it for seconds. A single
+    process reads them in the background instead, and answers ``/health`` at once.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -97,8 +106,11 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         app.state.worker = IngestWorker(app.state.container)
         if app.state.container.settings.ingest_in_serve:
             app.state.worker.start()
-        # read the passages into the search in the background: the first question is quick
-        threading.Thread(target=_warm, args=(app.state.container,), daemon=True).start()
+        # read the passages into the search, so the first question is quick
+        if warm_before_serving:
+            await asyncio.to_thread(_warm, app.state.container)
+        else:
+            threading.Thread(target=_warm, args=(app.state.container,), daemon=True).start()
         # idle conversations go now and on a timer while serving (a failing store is logged);
         # the timer also asks the worker to clean up what failed uploads left
         app.state.retention = RetentionSweeper(

@@ -241,8 +241,16 @@ def serve(
     if (problem := settings.shared_by_processes()) is not None:
         console.print(problem)
         raise typer.Exit(code=2)
-    # each process builds its own app from the environment; they share only the stores
-    uvicorn.run("api.app:app_from_environment", factory=True, workers=workers, **options)
+    # each process builds its own app from the environment; they share only the stores. A
+    # process reads the passages into its search before it serves, which takes seconds for
+    # a province's plans: a restarted one (SIGHUP) is given a minute to become ready.
+    uvicorn.run(
+        "api.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        timeout_worker_healthcheck=60,
+        **options,
+    )
 
 
 @app.command()

@@ -273,12 +273,20 @@ class Deployment:
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
-        wait_healthy(url)
-        # the first questions wait while each process reads the passages into its search
         start = time.perf_counter()
+        wait_healthy(url)
+        healthy = time.perf_counter() - start
+        # every process reads the passages into its search before it takes a connection
+        # (with one process, in the background): wait for all of them
+        log_path = self.folder / f"serve-{port}.log"
+        while log_path.read_text(errors="replace").count("Application startup complete") < workers:
+            if process.poll() is not None:
+                raise SystemExit(f"planbot serve stopped: see {log_path}")
+            time.sleep(0.2)
+        ready = time.perf_counter() - start
         httpx.post(f"{url}/ask", json={"question": "Nhiệm vụ 1 là gì?"}, timeout=600)
-        print(f"      ({workers} worker(s): first answer {time.perf_counter() - start:.1f} s after "
-              "healthy)", flush=True)  # fmt: skip
+        print(f"      ({workers} worker(s): healthy {healthy:.1f} s, all started {ready:.1f} s, "
+              f"first answer {time.perf_counter() - start:.1f} s after start)", flush=True)  # fmt: skip
         return process, url
 
     def close(self) -> None:

@@ -62,10 +62,14 @@ def expand_query(text: str) -> str:
     return f"{text} {' '.join(extra)}" if extra else text
 
 
+def _tokens(text: str) -> list[str]:
+    syllables = folded_tokens(text)
+    return syllables + [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+
+
 @lru_cache(maxsize=8192)
 def _analyse_cached(text: str) -> tuple[str, ...]:
-    syllables = folded_tokens(text)
-    return tuple(syllables + [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)])
+    return tuple(_tokens(text))
 
 
 def analyse(text: str) -> list[str]:
@@ -89,15 +93,26 @@ class LexicalIndex:
     def __init__(self, items: Sequence[tuple[str, str]]) -> None:
         self.keys = [key for key, _ in items]
         self._position = {key: i for i, key in enumerate(self.keys)}
-        tokens = [analyse(text) or ["\x00"] for _, text in items]
+        # Each text becomes word ids as soon as it is analysed: a list of word strings per
+        # text, kept for the whole index, peaked at gigabytes for a province's plans. The
+        # texts also bypass the cache of analysed questions, which they would fill.
+        vocabulary: dict[str, int] = {}
+        ids: list[list[int]] = []
+        frequency: Counter[int] = Counter()
+        for _, text in items:
+            row = [vocabulary.setdefault(t, len(vocabulary)) for t in _tokens(text) or ["\x00"]]
+            ids.append(row)
+            frequency.update(set(row))
         self._bm25 = bm25s.BM25()
-        if tokens:
-            self._bm25.index(tokens, show_progress=False)
-        frequency: Counter[str] = Counter()
-        for doc in tokens:
-            frequency.update(set(doc))
-        total = max(1, len(tokens))
-        self._idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+        if ids:
+            self._bm25.index((ids, vocabulary), show_progress=False)
+        del ids
+        total = max(1, len(items))
+        self._idf = {
+            t: math.log(1 + (total - frequency[i] + 0.5) / (frequency[i] + 0.5))
+            for t, i in vocabulary.items()
+            if i in frequency  # not the empty word bm25s adds
+        }
         self._max_idf = math.log(1 + (total + 0.5) / 0.5)
 
     def __len__(self) -> int:

@@ -204,3 +204,53 @@ def test_a_hung_chroma_server_never_holds_the_api(tmp_path: Path) -> None:
     finally:
         os.kill(proc.pid, signal.SIGCONT)
         proc.kill()
+
+
+def test_a_process_sharing_its_port_serves_only_once_its_search_is_read(tmp_path: Path) -> None:
+    """Processes behind one port (``serve --workers N``) take connections once started, so
+    each reads the passages into its search while starting. Chroma is paused as the app
+    starts and goes for good once it has: the passages read while starting still answer a
+    question only they hold. (Read in the background, they may not be read by then: on a
+    province's plans they take seconds.)"""
+    import os
+    import signal
+    import threading
+
+    import docx
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.container import build_container
+    from domain.settings import Settings
+    from tests.plans import write_docx
+
+    port = _free_port()
+    proc = _start_chroma(tmp_path / "chroma", port)
+    settings = Settings(data_dir=tmp_path / "data", chroma_host="127.0.0.1", chroma_port=port)
+    try:
+        ingesting = build_container(settings)
+        plan = write_docx(tmp_path / "plan.docx")
+        with_prose = docx.Document(str(plan))
+        with_prose.add_paragraph("II. YÊU CẦU")
+        with_prose.add_paragraph(
+            "Bảo đảm an toàn thông tin mạng theo cấp độ trong quá trình vận hành các nền "
+            "tảng dùng chung của tỉnh."
+        )
+        with_prose.save(str(plan))
+        [added] = ingesting.ingestor.ingest_paths([plan])
+        assert added.status == "added"
+        ingesting.close()
+        container = build_container(settings)  # its search has read nothing yet
+        os.kill(proc.pid, signal.SIGSTOP)
+        resume = threading.Timer(2.0, os.kill, (proc.pid, signal.SIGCONT))
+        resume.start()
+        app = create_app(settings, container, warm_before_serving=True)
+        with TestClient(app) as client:
+            proc.kill()
+            proc.wait(timeout=10)
+            assert client.get("/health").json()["parts"]["index"] == "down"
+            asked = client.post("/ask", json={"question": "Yêu cầu về an toàn thông tin mạng?"})
+            assert "theo cấp độ" in asked.json()["answer"], asked.text
+        resume.cancel()
+    finally:
+        proc.kill()
