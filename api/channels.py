@@ -56,7 +56,7 @@ def zalo_config(c: Container) -> ZaloConfig | None:
 
 def start_zalo(c: Container) -> ZaloClient | None:
     config = zalo_config(c)
-    return ZaloClient(config, c.stores.channels) if config else None
+    return ZaloClient(config, c.stores.channels, rates=c.stores.rates) if config else None
 
 
 @router.post("/telegram/webhook", include_in_schema=False)

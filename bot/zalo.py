@@ -3,7 +3,9 @@
 The webhook answers 200 at once and the question is answered in the background (Zalo
 retries, then disables, webhooks slower than 2 s). Replies go to ``/v3.0/oa/message/cs``;
 error -216 (expired token) refreshes the token with the refresh-token grant and retries once.
-Tokens are persisted, since Zalo rotates the refresh token on every use.
+Tokens are persisted, since Zalo rotates the refresh token on every use: of several processes
+meeting the same expired token, one refreshes it (a lease counted in the database) and the
+others wait for what it stores, since a refresh token spent twice is refused.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +22,7 @@ import httpx
 
 from bot.text import split_message
 from retrieval.service import Assistant
-from stores import ChannelStateStore
+from stores import ChannelStateStore, RateStore
 
 __all__ = ["ZaloClient", "ZaloConfig", "ZaloError", "handle_event", "verify_signature"]
 
@@ -30,6 +33,7 @@ ZALO_LIMIT = 2000
 TOKEN_EXPIRED = -216
 _ACCESS_KEY = "zalo.access_token"
 _REFRESH_KEY = "zalo.refresh_token"
+_REFRESH_LEASE = "zalo:refresh"
 
 
 class ZaloError(Exception):
@@ -75,11 +79,16 @@ class ZaloClient:
         config: ZaloConfig,
         state: ChannelStateStore,
         *,
+        rates: RateStore | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 10.0,
     ) -> None:
+        """:param rates: where the refresh lease is counted, shared by every process that
+        sends; without it this client refreshes on its own."""
         self._config = config
         self._state = state
+        self._rates = rates
+        self._timeout = timeout
         self._http = httpx.Client(timeout=timeout, transport=transport)
 
     def close(self) -> None:
@@ -103,11 +112,27 @@ class ZaloClient:
         body = _json(response)
         code = int(body.get("error", 0) or 0)
         if code == TOKEN_EXPIRED and not retried:
-            self.refresh_token()
+            self._renew(token)
             self._send_part(user_id, text, retried=True)
             return
         if code != 0:
             raise ZaloError(code, str(body.get("message", "")))
+
+    def _renew(self, expired: str) -> None:
+        """Tokens newer than ``expired``: refreshed here, or by another process that holds
+        the lease (then waited for, as long as a call may take, twice)."""
+        if self._token(_ACCESS_KEY, self._config.access_token) != expired:
+            return  # another process has refreshed it already
+        lease = 3 * self._timeout
+        if self._rates is None or self._rates.take(_REFRESH_LEASE, 1, lease) is None:
+            self.refresh_token()
+            return
+        deadline = time.monotonic() + 2 * self._timeout
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            if self._token(_ACCESS_KEY, self._config.access_token) != expired:
+                return
+        raise ZaloError(TOKEN_EXPIRED, "the token being refreshed elsewhere did not arrive")
 
     def refresh_token(self) -> None:
         """Exchange the refresh token for new tokens (both rotate) and store them."""

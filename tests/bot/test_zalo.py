@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,56 @@ def test_expired_token_is_refreshed_once_and_persisted(services, tmp_path, zalo_
     assert services.stores.channels.get_value("zalo.access_token") == "fresh-token"
     assert services.stores.channels.get_value("zalo.refresh_token") == "refresh-2"
     client.close()
+
+
+def test_processes_meeting_one_expired_token_refresh_it_once(services):
+    """Zalo rotates the refresh token on every use and refuses a spent one. Two clients (as
+    two processes would, over one database) meet the expired token at once: one refreshes,
+    the other waits for what it stores, and both messages go."""
+    import threading
+
+    spent: set[str] = set()
+    refreshing = threading.Event()
+
+    def rotating(path, headers, body):
+        if path.endswith("/v4/oa/access_token"):
+            if body["refresh_token"] in spent:
+                return 200, {"error": -14014, "message": "Invalid refresh token"}
+            spent.add(body["refresh_token"])
+            refreshing.set()
+            time.sleep(1.0)  # the other client meets the expired token meanwhile
+            return 200, {"access_token": "fresh-token", "refresh_token": "refresh-2"}
+        if headers.get("access_token") != "fresh-token":
+            return 200, {"error": -216, "message": "Access token is invalid"}
+        return 200, {"error": 0, "message": "Success", "data": {"message_id": "z1"}}
+
+    server = FakeServer(rotating)
+    config = ZaloConfig(
+        APP_ID, OA_SECRET, APP_SECRET, "expired-token", "refresh-1", server.url, server.url
+    )
+    stores = services.stores
+    clients = [ZaloClient(config, stores.channels, rates=stores.rates) for _ in range(2)]
+    failures: list[Exception] = []
+
+    def send(client: ZaloClient, user: str) -> None:
+        try:
+            client.send_text(user, "Xin chào")
+        except ZaloError as exc:
+            failures.append(exc)
+
+    first = threading.Thread(target=send, args=(clients[0], "user-1"))
+    first.start()
+    assert refreshing.wait(10)
+    send(clients[1], "user-2")
+    first.join(20)
+    assert failures == []
+    assert len(server.calls("/v4/oa/access_token")) == 1
+    sent = [b["recipient"]["user_id"] for b in server.calls("/v3.0/oa/message/cs")]
+    assert sent.count("user-1") == 2 and sent.count("user-2") == 2  # expired, then sent
+    assert stores.channels.get_value("zalo.refresh_token") == "refresh-2"
+    for client in clients:
+        client.close()
+    server.close()
 
 
 def test_refresh_happens_only_once(services, zalo_server):
