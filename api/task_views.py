@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from api.auth import ContainerDep
 from api.container import Container
 from api.errors import responses
+from domain.deadlines import due_between
 from domain.records import Document, TaskRecord
 from domain.task_status import (
     UPCOMING_DAYS,
@@ -399,11 +400,12 @@ def _months(today: date) -> list[tuple[date, date]]:
 
 def _by_month(c: Container, filters: TaskFilters) -> list[dict[str, Any]]:
     """Tasks due in each month ahead: one query over the whole span, counted by last due
-    day, which is what the span's per-month ``due_from``/``due_to`` filters select."""
+    day or yearly day, which is what the span's per-month ``due_from``/``due_to`` filters
+    select."""
     words = task_words()
     months = _months(_today(c))
     span = replace(filters, due_from=months[0][0], due_to=months[-1][1])
-    ends = [t.deadline.end for t in _tasks(c, span)]
+    tasks = _tasks(c, span)
     found = []
     for first, last in months:
         linked = replace(filters, due_from=first, due_to=last)
@@ -413,7 +415,7 @@ def _by_month(c: Container, filters: TaskFilters) -> list[dict[str, Any]]:
                 "label": str(words["month"]).format(month=first.month, year=first.year),
                 "due_from": first,
                 "due_to": last,
-                "total": sum(1 for e in ends if e is not None and first <= e <= last),
+                "total": sum(1 for t in tasks if due_between(t.deadline, first, last)),
                 "params": linked.params(),
             }
         )

@@ -9,10 +9,19 @@ from datetime import date
 from domain.records import Deadline
 from domain.text import fold, normalise_space
 
-__all__ = ["parse_deadline", "RECURRING_DAILY", "RECURRING_YEARLY"]
+__all__ = [
+    "RECURRING_DAILY",
+    "RECURRING_PERIODIC",
+    "RECURRING_YEARLY",
+    "due_between",
+    "next_due",
+    "parse_deadline",
+    "yearly_dates",
+]
 
 RECURRING_DAILY = "thường xuyên"
 RECURRING_YEARLY = "hằng năm"
+RECURRING_PERIODIC = "định kỳ"  # every quarter, month or week ("định kỳ hằng quý")
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR = r"((?:19|20)\d\d)"
@@ -27,7 +36,12 @@ _BEFORE = re.compile(r"\b(truoc|cham nhat|khong muon hon)\b")
 _OPEN_ENDED = re.compile(r"nhung nam tiep theo|cac nam tiep theo|tro di")
 # A misplaced tone mark ("Thường xuyền") folds to the same words, so it still matches.
 _ONGOING = re.compile(r"\bthuong xuyen\b|\blien tuc\b")
-_YEARLY = re.compile(r"\b(hang|hoan) nam\b|\bdinh ky\b")
+_YEARLY = re.compile(r"\b(hang|hoan|moi) nam\b")
+_PERIODIC = re.compile(r"\bdinh ky\b|\b(hang|moi) (quy|thang|tuan)\b")
+# a day of the month with no year ("trước 15/12", "trước ngày 15 tháng 12"), in a yearly cell
+_DAY_OF_YEAR = re.compile(
+    r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?!\s*/\s*\d)|\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?!\s+nam\s+\d)"
+)
 
 
 def _month_end(year: int, month: int) -> date:
@@ -51,6 +65,8 @@ def parse_deadline(text: str) -> Deadline:
         recurring = RECURRING_DAILY
     elif _YEARLY.search(folded):
         recurring = RECURRING_YEARLY
+    elif _PERIODIC.search(folded):
+        recurring = RECURRING_PERIODIC
     start: date | None = None
     end: date | None = None
     if m := _DAY.search(folded):
@@ -80,4 +96,48 @@ def parse_deadline(text: str) -> Deadline:
         start = None
     if start is not None and _OPEN_ENDED.search(folded):
         end = None
-    return Deadline(text=raw, start=start, end=end, recurring=recurring)
+    yearly = _day_of_year(folded) if end is None and _YEARLY.search(folded) else None
+    return Deadline(text=raw, start=start, end=end, recurring=recurring, yearly=yearly)
+
+
+def _day_of_year(folded: str) -> str | None:
+    """The day a yearly task is due, as "MM-DD"; 29 February is taken as the 28th, a day
+    every year has."""
+    m = _DAY_OF_YEAR.search(folded)
+    if m is None:
+        return None
+    day, month = (int(x) for x in (m.group(1, 2) if m.group(1) else m.group(3, 4)))
+    if not _valid_month(month) or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+        return None
+    return f"{month:02d}-{min(day, calendar.monthrange(2001, month)[1]):02d}"
+
+
+def yearly_dates(deadline: Deadline, first: date, last: date) -> list[date]:
+    """The days a yearly task falls due from ``first`` to ``last`` (inclusive)."""
+    if deadline.yearly is None or last < first:
+        return []
+    month, day = (int(x) for x in deadline.yearly.split("-"))
+    found = (date(year, month, day) for year in range(first.year, last.year + 1))
+    return [d for d in found if first <= d <= last]
+
+
+def due_between(deadline: Deadline, first: date | None, last: date | None) -> bool:
+    """Whether a task falls due in the period (SEMANTICS §2): its last due day lies in it, or
+    it holds the task's yearly day of some year. An unbounded side bounds nothing."""
+    end = deadline.end
+    if end is not None and (first is None or end >= first) and (last is None or end <= last):
+        return True
+    if deadline.yearly is None:
+        return False
+    if first is None or last is None:
+        return True
+    return bool(yearly_dates(deadline, first, last))
+
+
+def next_due(deadline: Deadline, today: date) -> date | None:
+    """The day a task next falls due on or after ``today``: its yearly day's next occurrence,
+    else its last due day (which may be past)."""
+    if deadline.yearly is not None:
+        ahead = yearly_dates(deadline, today, date(today.year + 1, 12, 31))
+        return ahead[0] if ahead else None
+    return deadline.end

@@ -25,13 +25,15 @@ class Deadline:
 
     ``start``/``end`` bound the period ("3/2026" -> March 2026); ``end`` is None for an
     open-ended period ("2025 và những năm tiếp theo"); ``recurring`` names a recurrence
-    ("thường xuyên", "hằng năm") when the task repeats.
+    ("thường xuyên", "hằng năm") when the task repeats; ``yearly`` is the day it is due every
+    year, as "MM-DD" ("Hằng năm, trước 15/12" -> "12-15").
     """
 
     text: str
     start: date | None = None
     end: date | None = None
     recurring: str | None = None
+    yearly: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -39,6 +41,7 @@ class Deadline:
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
             "recurring": self.recurring,
+            "yearly": self.yearly,
         }
 
 

@@ -5,7 +5,8 @@ whose stated end falls in the next 30 days is both "upcoming" and "recurring", a
 holds every task not overdue. A badge shows one status, the first that applies of
 
 1. ``overdue``: the last due day is before today and the task is not ongoing;
-2. ``upcoming``: today <= last due day <= today + ``within_days``;
+2. ``upcoming``: today <= last due day <= today + ``within_days``, or a yearly task's day
+   ("Hằng năm, trước 15/12") falls due in that window;
 3. ``recurring``: the task is ongoing ("thường xuyên", "hằng năm") or states no end;
 4. ``open``: the last due day is later than the upcoming window.
 
@@ -23,6 +24,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from domain.deadlines import due_between
 from domain.records import Deadline
 
 __all__ = [
@@ -63,7 +65,7 @@ def task_status(deadline: Deadline, today: date, within_days: int = UPCOMING_DAY
     ongoing = bool(deadline.recurring)
     if end is not None and end < today and not ongoing:
         return "overdue"
-    if end is not None and today <= end <= today + timedelta(days=within_days):
+    if due_between(deadline, today, today + timedelta(days=within_days)):
         return "upcoming"
     if ongoing or end is None:
         return "recurring"

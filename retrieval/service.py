@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from domain.agencies import Gazetteer, agency_key
+from domain.deadlines import next_due
 from domain.provinces import provinces_in
 from domain.records import Document, TaskRecord
 from domain.text import fold, vietnamese_syllable
@@ -766,7 +767,7 @@ class Assistant:
         if agency:
             what += f" của {agency}"
         tasks = self._filtered(filters, scope)
-        tasks.sort(key=lambda t: t.deadline.end or date.max)
+        tasks.sort(key=lambda t: next_due(t.deadline, today) or date.max)
         extra = ""
         if agency and role == "lead" and not (query.frame and query.frame.role):
             # no role said: the tasks it leads, and how many more it takes part in

@@ -488,16 +488,14 @@ def _task_filters(query: TaskQuery, keys: AgencyKeys) -> list[sa.ColumnElement[b
                 (sa.literal(" ") + a.c.key + sa.literal(" ")).contains(f" {key} ", autoescape=True),
             )
         )
-    if query.due_from:
-        filters.append(end >= query.due_from)
-    if query.due_to:
-        filters.append(end <= query.due_to)
+    if query.due_from or query.due_to:
+        filters.append(_due_between(query.due_from, query.due_to))
     if query.status:
         today = query.today or date.today()
         if query.status == "overdue":
             filters += [end < today, sa.not_(ongoing)]
         elif query.status == "upcoming":
-            filters += [end >= today, end <= today + timedelta(days=query.within_days)]
+            filters.append(_due_between(today, today + timedelta(days=query.within_days)))
         elif query.status == "open":  # still to be done by its deadline, or ongoing
             filters.append(sa.or_(end >= today, end.is_(None), ongoing))
         elif query.status == "recurring":
@@ -505,6 +503,29 @@ def _task_filters(query: TaskQuery, keys: AgencyKeys) -> list[sa.ColumnElement[b
     if query.q:
         filters += [t.c.search_text.contains(w, autoescape=True) for w in fold(query.q).split()]
     return filters
+
+
+def _due_between(first: date | None, last: date | None) -> sa.ColumnElement[bool]:
+    """``domain.deadlines.due_between`` in SQL: the last due day lies in the period, or the
+    period holds a yearly task's day ("MM-DD") of some year."""
+    t = s.tasks
+    end, yearly = t.c.deadline_end, t.c.deadline_yearly
+    dated = sa.and_(
+        end.is_not(None),
+        end >= first if first else sa.true(),
+        end <= last if last else sa.true(),
+    )
+    if first is None or last is None:
+        every_year: sa.ColumnElement[bool] = yearly.is_not(None)
+    elif last < first:
+        every_year = sa.false()
+    elif last.year == first.year:
+        every_year = yearly.between(f"{first:%m-%d}", f"{last:%m-%d}")
+    elif last.year == first.year + 1:  # the end of one year and the start of the next
+        every_year = sa.or_(yearly >= f"{first:%m-%d}", yearly <= f"{last:%m-%d}")
+    else:
+        every_year = yearly.is_not(None)
+    return sa.or_(dated, every_year)
 
 
 def _search_text(task: TaskRecord) -> str:
@@ -558,6 +579,7 @@ def _task_row(task: TaskRecord, position: int) -> dict[str, Any]:
         "deadline_start": d.start,
         "deadline_end": d.end,
         "recurring": d.recurring,
+        "deadline_yearly": d.yearly,
         "locator": task.locator,
         "position": position,
         "raw": task.raw,
@@ -588,6 +610,7 @@ def _task(row: RowMapping) -> TaskRecord:
             start=_as_date(row["deadline_start"]),
             end=_as_date(row["deadline_end"]),
             recurring=row["recurring"],
+            yearly=row["deadline_yearly"],
         ),
         locator=row["locator"],
         raw=row["raw"],

@@ -82,6 +82,7 @@ tasks = sa.Table(
     sa.Column("deadline_start", sa.Date),
     sa.Column("deadline_end", sa.Date),
     sa.Column("recurring", sa.Text),
+    sa.Column("deadline_yearly", sa.String(5)),  # "MM-DD": due that day every year
     sa.Column("locator", sa.Text, nullable=False),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("raw", sa.Text, nullable=False, server_default=""),

@@ -41,6 +41,7 @@ def test_tasks_lists_all_71_nq57_tasks_with_fields(client: TestClient):
         "start": "2025-10-01",
         "end": "2025-12-31",
         "recurring": None,
+        "yearly": None,
     }
     assert "Nghị quyết số 57" in task["document_title"]
 

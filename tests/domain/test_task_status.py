@@ -47,6 +47,11 @@ TODAY = date(2026, 3, 1)
         ("Thường xuyên", TODAY, "recurring"),
         ("Hằng năm", TODAY, "recurring"),
         ("Hằng năm, trước 15/12", TODAY, "recurring"),
+        ("Hằng năm, trước 15/12", date(2026, 11, 15), "upcoming"),  # its day is 30 days off
+        ("Hằng năm, trước 15/12", date(2026, 11, 14), "recurring"),
+        ("Hằng năm, trước 15/12", date(2026, 12, 16), "recurring"),  # next: 15/12/2027
+        ("hằng năm, chậm nhất ngày 10 tháng 1", date(2026, 12, 20), "upcoming"),  # 10/1/2027
+        ("Định kỳ hằng quý", TODAY, "recurring"),
         ("Hằng quý", TODAY, "recurring"),
         ("Tháng 8/2025 và thường xuyên", TODAY, "recurring"),  # its stated end is past
         ("2025 và những năm tiếp theo", TODAY, "recurring"),

@@ -276,6 +276,40 @@ def test_task_filters(published: Stores, filters: dict[str, object], expected: l
     assert _numbers(published, **filters) == expected
 
 
+def test_yearly_tasks_fall_due_on_their_day_every_year(stores: Stores) -> None:
+    """SEMANTICS §2: a task with a yearly due day is due in a period holding that day of some
+    year, and upcoming when its next one is near; never overdue. The SQL filters agree with
+    the rule the badges use (``domain``) on periods within a year, across New Year, and
+    longer than a year."""
+    from datetime import timedelta
+
+    from domain.deadlines import due_between, parse_deadline
+    from domain.task_status import task_status
+
+    cells = ["Hằng năm, trước 15/12", "hằng năm trước ngày 10 tháng 1", "Hằng năm", "3/2026"]
+    tasks = [_task(str(i), f"Báo cáo {i}", ("Sở Y tế",), (), parse_deadline(c)) for i, c in
+             enumerate(cells, 1)]  # fmt: skip
+    _publish(stores, _doc(), tasks)
+    assert [t.deadline.yearly for t in stores.records.tasks(TaskQuery())] == [
+        "12-15", "01-10", None, None
+    ]  # fmt: skip
+    assert _numbers(stores, due_from=date(2027, 12, 1), due_to=date(2027, 12, 31)) == ["plan:1"]
+    assert _numbers(stores, due_from=date(2026, 12, 20), due_to=date(2027, 1, 10)) == ["plan:2"]
+    assert _numbers(stores, status="upcoming", today=date(2030, 11, 20)) == ["plan:1"]
+    assert _numbers(stores, status="upcoming", today=date(2026, 12, 16)) == ["plan:2"]
+    assert _numbers(stores, status="overdue", today=date(2031, 1, 1)) == ["plan:4"]
+    starts = [date(2026, 1, 10), date(2026, 3, 1), date(2026, 12, 15), date(2026, 12, 16)]
+    for first in starts:
+        for days in (0, 1, 20, 25, 30, 300, 364, 365, 400, 800):
+            last = first + timedelta(days=days)
+            expected = [f"plan:{t.number}" for t in tasks if due_between(t.deadline, first, last)]
+            assert _numbers(stores, due_from=first, due_to=last) == expected, (first, last)
+        upcoming = [
+            f"plan:{t.number}" for t in tasks if task_status(t.deadline, first) == "upcoming"
+        ]
+        assert _numbers(stores, status="upcoming", today=first) == upcoming, first
+
+
 def test_agency_keys_follow_the_gazetteer(url: str, tmp_path: Path) -> None:
     first = open_stores(url, Gazetteer.load())
     _publish(first, _doc(), TASKS)

@@ -81,6 +81,8 @@ INSERT INTO versions (document_id, version, state, title, kind, number, source, 
     VALUES ('plan', 3, 'active', 'Kế hoạch cũ', 'kế hoạch', '12/KH-UBND', 'plan.txt', 'h');
 INSERT INTO tasks VALUES ('plan', 3, '1', 'I', 'Số hóa hồ sơ', '["Sở TT&TT"]', '["Sở Y tế"]',
     'Kho dữ liệu', '6/2026', '2026-06-01', '2026-06-30', NULL, 'Bảng 1, nhiệm vụ 1', 0, '');
+INSERT INTO tasks VALUES ('plan', 3, '2', 'I', 'Báo cáo kết quả', '["Sở Y tế"]', '[]',
+    'Báo cáo', 'Hằng năm, trước 15/12', NULL, NULL, 'hằng năm', 'Bảng 1, nhiệm vụ 2', 1, '');
 INSERT INTO kv VALUES ('reader:plan:3', '2:abc'), ('zalo.access_token', 'tok');
 INSERT INTO subscriptions VALUES ('telegram', '42', 'Sở Y tế');
 INSERT INTO conversations (id, state) VALUES ('c', '{"task": ["plan", "1"]}');
@@ -102,6 +104,11 @@ def test_a_data_dir_from_before_migrations_is_upgraded_in_place(tmp_path: Path) 
     )
     assert [(t.number, t.deadline.end) for t in found] == [("1", date(2026, 6, 30))]
     assert stores.records.tasks(TaskQuery(q="so hoa")) == found
+    # a yearly task stored before its day was kept falls due that day every year
+    december = stores.records.tasks(
+        TaskQuery(due_from=date(2027, 12, 1), due_to=date(2027, 12, 31))
+    )
+    assert [(t.number, t.deadline.yearly) for t in december] == [("2", "12-15")]
     assert stores.channels.get_value("zalo.access_token") == "tok"
     assert stores.channels.get_value("reader:plan:3") is None
     assert stores.subscriptions.subscriptions("telegram") == [("42", "Sở Y tế")]
