@@ -55,8 +55,8 @@ def is_boilerplate(unit: str) -> bool:
         return True
     if folded.strip("-–• ").startswith(("tu do", "hanh phuc", "doc lap")):
         return True  # a piece of the motto "Độc lập - Tự do - Hạnh phúc" split at its dashes
-    letters = [c for c in unit if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
+    letters = list(filter(str.isalpha, unit))
+    upper = sum(map(str.isupper, letters))
     if len(letters) >= 4 and upper == len(letters):
         return True  # "KẾ HOẠCH", "PHỤ LỤC": a title in capitals, however short
     return len(letters) >= 12 and upper / len(letters) > 0.6
