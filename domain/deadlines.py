@@ -40,7 +40,8 @@ _YEARLY = re.compile(r"\b(hang|hoan|moi) nam\b")
 _PERIODIC = re.compile(r"\bdinh ky\b|\b(hang|moi) (quy|thang|tuan)\b")
 # a day of the month with no year ("trước 15/12", "trước ngày 15 tháng 12"), in a yearly cell
 _DAY_OF_YEAR = re.compile(
-    r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?!\s*/\s*\d)|\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?!\s+nam\s+\d)"
+    r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?!\s*/\s*\d)"
+    r"|\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\b(?!\s+nam\s+\d)"
 )
 
 
@@ -61,9 +62,10 @@ def parse_deadline(text: str) -> Deadline:
     raw = normalise_space(text)
     folded = fold(raw).replace("–", "-")
     recurring = None
+    yearly_words = _YEARLY.search(folded) is not None
     if _ONGOING.search(folded):
         recurring = RECURRING_DAILY
-    elif _YEARLY.search(folded):
+    elif yearly_words:
         recurring = RECURRING_YEARLY
     elif _PERIODIC.search(folded):
         recurring = RECURRING_PERIODIC
@@ -96,7 +98,7 @@ def parse_deadline(text: str) -> Deadline:
         start = None
     if start is not None and _OPEN_ENDED.search(folded):
         end = None
-    yearly = _day_of_year(folded) if end is None and _YEARLY.search(folded) else None
+    yearly = _day_of_year(folded) if end is None and yearly_words else None
     return Deadline(text=raw, start=start, end=end, recurring=recurring, yearly=yearly)
 
 

@@ -6,8 +6,9 @@ import ctypes
 import ctypes.util
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from domain.errors import EmbedderError, IndexUnavailableError
 from retrieval.fusion import reciprocal_rank_fusion
@@ -23,17 +24,24 @@ log = logging.getLogger(__name__)
 _DENSE_CACHE = 64  # recent questions' dense rankings kept
 
 
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, looked up once (finding the C library runs ``ldconfig``);
+    None elsewhere."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
 def _return_freed_memory() -> None:
     """Give the memory a rebuilt search freed back to the system: glibc keeps it otherwise,
     about 100 MB per process at a hundred times the seed corpus. Elsewhere, nothing."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
+    if (trim := _malloc_trim()) is not None:
+        trim(0)
 
 
 @dataclass(frozen=True)
